@@ -1,0 +1,218 @@
+package dev.minihttp.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a {@link MiniHttpServer} can be told, immutable. Build with {@link #builder()}; every
+ * option has a default, and an invalid value fails {@link Builder#build()} with a message that
+ * names the option.
+ *
+ * @param host                  bind address ("0.0.0.0" for all interfaces)
+ * @param port                  TCP port; 0 picks a free one (see {@link MiniHttpServer#port()})
+ * @param acceptBacklog         the listen backlog passed to the kernel
+ * @param ioThreads             selector threads that read, parse, buffer and write
+ * @param workerThreads         the most requests that run at once (platform threads, or the
+ *                              concurrency limit in virtual-thread mode)
+ * @param virtualThreads        run requests on virtual threads (JDK 21+; ignored with a warning on 17)
+ * @param queueCapacity         complete requests that may wait for a worker; beyond it 503
+ * @param queueTimeout          a request that waited longer gets 503 instead of running; zero = no limit
+ * @param maxConnections        open connections; beyond it the server stops accepting until one closes
+ * @param maxRequestHeadSize    request line plus headers, bytes (431, or 414 for the request line)
+ * @param maxHeaderCount        header fields per request (431)
+ * @param maxRequestBodySize    body bytes (413)
+ * @param bodyBufferThreshold   bodies up to this many bytes stay in memory, larger ones go to a temp file
+ * @param requestHeadTimeout    time to receive a complete head once its first byte arrived (408)
+ * @param idleTimeout           a keep-alive connection with no request for this long is closed
+ * @param minBodyRate           bytes per second a body upload must average after the grace period (408)
+ * @param bodyRateGracePeriod   time before {@code minBodyRate} is enforced
+ * @param writeTimeout          a connection whose unsent response bytes make no progress this long is closed
+ * @param maxKeepAliveRequests  requests per connection before it is closed; 0 = unlimited
+ * @param responseBufferSize    default response body buffer; a body that fits gets a Content-Length
+ * @param outputHighWatermark   unsent bytes per connection above which a writing worker waits
+ * @param tempDirectory         where large bodies are spooled
+ * @param serverHeader          value of the {@code Server} header; null sends none
+ * @param retryAfterSeconds     value of {@code Retry-After} on a 503 for a full queue
+ */
+public record ServerOptions(
+        String host,
+        int port,
+        int acceptBacklog,
+        int ioThreads,
+        int workerThreads,
+        boolean virtualThreads,
+        int queueCapacity,
+        Duration queueTimeout,
+        int maxConnections,
+        int maxRequestHeadSize,
+        int maxHeaderCount,
+        long maxRequestBodySize,
+        int bodyBufferThreshold,
+        Duration requestHeadTimeout,
+        Duration idleTimeout,
+        long minBodyRate,
+        Duration bodyRateGracePeriod,
+        Duration writeTimeout,
+        int maxKeepAliveRequests,
+        int responseBufferSize,
+        int outputHighWatermark,
+        Path tempDirectory,
+        String serverHeader,
+        int retryAfterSeconds) {
+
+    public ServerOptions {
+        Objects.requireNonNull(host, "host");
+        requireRange("port", port, 0, 65535);
+        requireAtLeast("acceptBacklog", acceptBacklog, 1);
+        requireAtLeast("ioThreads", ioThreads, 1);
+        requireAtLeast("workerThreads", workerThreads, 1);
+        requireAtLeast("queueCapacity", queueCapacity, 0);
+        requireNotNegative("queueTimeout", queueTimeout);
+        requireAtLeast("maxConnections", maxConnections, 1);
+        requireAtLeast("maxRequestHeadSize", maxRequestHeadSize, 64);
+        requireAtLeast("maxHeaderCount", maxHeaderCount, 1);
+        if (maxRequestBodySize < 0) {
+            throw new IllegalArgumentException("maxRequestBodySize must not be negative, was " + maxRequestBodySize);
+        }
+        requireAtLeast("bodyBufferThreshold", bodyBufferThreshold, 0);
+        requirePositive("requestHeadTimeout", requestHeadTimeout);
+        requirePositive("idleTimeout", idleTimeout);
+        if (minBodyRate < 0) {
+            throw new IllegalArgumentException("minBodyRate must not be negative, was " + minBodyRate);
+        }
+        requireNotNegative("bodyRateGracePeriod", bodyRateGracePeriod);
+        requirePositive("writeTimeout", writeTimeout);
+        requireAtLeast("maxKeepAliveRequests", maxKeepAliveRequests, 0);
+        requireAtLeast("responseBufferSize", responseBufferSize, 0);
+        requireAtLeast("outputHighWatermark", outputHighWatermark, 1024);
+        Objects.requireNonNull(tempDirectory, "tempDirectory");
+        requireAtLeast("retryAfterSeconds", retryAfterSeconds, 0);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this record's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    private static void requireAtLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
+        }
+    }
+
+    private static void requireRange(String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+    }
+
+    /** Mutable builder with the defaults; see the record components for what each option means. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private int acceptBacklog = 1024;
+        private int ioThreads = 1;
+        private int workerThreads = 200;
+        private boolean virtualThreads = false;
+        private int queueCapacity = 1000;
+        private Duration queueTimeout = Duration.ZERO;
+        private int maxConnections = 8192;
+        private int maxRequestHeadSize = 8 * 1024;
+        private int maxHeaderCount = 100;
+        private long maxRequestBodySize = 10L * 1024 * 1024;
+        private int bodyBufferThreshold = 64 * 1024;
+        private Duration requestHeadTimeout = Duration.ofSeconds(20);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private long minBodyRate = 240;
+        private Duration bodyRateGracePeriod = Duration.ofSeconds(5);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private int maxKeepAliveRequests = 0;
+        private int responseBufferSize = 8 * 1024;
+        private int outputHighWatermark = 64 * 1024;
+        private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private String serverHeader = null;
+        private int retryAfterSeconds = 1;
+
+        private Builder() {
+        }
+
+        private Builder(ServerOptions o) {
+            host = o.host;
+            port = o.port;
+            acceptBacklog = o.acceptBacklog;
+            ioThreads = o.ioThreads;
+            workerThreads = o.workerThreads;
+            virtualThreads = o.virtualThreads;
+            queueCapacity = o.queueCapacity;
+            queueTimeout = o.queueTimeout;
+            maxConnections = o.maxConnections;
+            maxRequestHeadSize = o.maxRequestHeadSize;
+            maxHeaderCount = o.maxHeaderCount;
+            maxRequestBodySize = o.maxRequestBodySize;
+            bodyBufferThreshold = o.bodyBufferThreshold;
+            requestHeadTimeout = o.requestHeadTimeout;
+            idleTimeout = o.idleTimeout;
+            minBodyRate = o.minBodyRate;
+            bodyRateGracePeriod = o.bodyRateGracePeriod;
+            writeTimeout = o.writeTimeout;
+            maxKeepAliveRequests = o.maxKeepAliveRequests;
+            responseBufferSize = o.responseBufferSize;
+            outputHighWatermark = o.outputHighWatermark;
+            tempDirectory = o.tempDirectory;
+            serverHeader = o.serverHeader;
+            retryAfterSeconds = o.retryAfterSeconds;
+        }
+
+        public Builder host(String host) { this.host = host; return this; }
+        public Builder port(int port) { this.port = port; return this; }
+        public Builder acceptBacklog(int acceptBacklog) { this.acceptBacklog = acceptBacklog; return this; }
+        public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
+        public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
+        public Builder virtualThreads(boolean virtualThreads) { this.virtualThreads = virtualThreads; return this; }
+        public Builder queueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; return this; }
+        public Builder queueTimeout(Duration queueTimeout) { this.queueTimeout = queueTimeout; return this; }
+        public Builder maxConnections(int maxConnections) { this.maxConnections = maxConnections; return this; }
+        public Builder maxRequestHeadSize(int maxRequestHeadSize) { this.maxRequestHeadSize = maxRequestHeadSize; return this; }
+        public Builder maxHeaderCount(int maxHeaderCount) { this.maxHeaderCount = maxHeaderCount; return this; }
+        public Builder maxRequestBodySize(long maxRequestBodySize) { this.maxRequestBodySize = maxRequestBodySize; return this; }
+        public Builder bodyBufferThreshold(int bodyBufferThreshold) { this.bodyBufferThreshold = bodyBufferThreshold; return this; }
+        public Builder requestHeadTimeout(Duration requestHeadTimeout) { this.requestHeadTimeout = requestHeadTimeout; return this; }
+        public Builder idleTimeout(Duration idleTimeout) { this.idleTimeout = idleTimeout; return this; }
+        public Builder minBodyRate(long minBodyRate) { this.minBodyRate = minBodyRate; return this; }
+        public Builder bodyRateGracePeriod(Duration bodyRateGracePeriod) { this.bodyRateGracePeriod = bodyRateGracePeriod; return this; }
+        public Builder writeTimeout(Duration writeTimeout) { this.writeTimeout = writeTimeout; return this; }
+        public Builder maxKeepAliveRequests(int maxKeepAliveRequests) { this.maxKeepAliveRequests = maxKeepAliveRequests; return this; }
+        public Builder responseBufferSize(int responseBufferSize) { this.responseBufferSize = responseBufferSize; return this; }
+        public Builder outputHighWatermark(int outputHighWatermark) { this.outputHighWatermark = outputHighWatermark; return this; }
+        public Builder tempDirectory(Path tempDirectory) { this.tempDirectory = tempDirectory; return this; }
+        public Builder serverHeader(String serverHeader) { this.serverHeader = serverHeader; return this; }
+        public Builder retryAfterSeconds(int retryAfterSeconds) { this.retryAfterSeconds = retryAfterSeconds; return this; }
+
+        public ServerOptions build() {
+            return new ServerOptions(host, port, acceptBacklog, ioThreads, workerThreads, virtualThreads,
+                    queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
+                    maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
+                    bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
+                    outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.minihttp.server;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point-in-time view of the server, cheap to take (reads counters, takes no lock), for metrics,
+ * health and the actuator endpoint.
+ *
+ * @param running            accepting and serving
+ * @param maxThreads         the worker limit
+ * @param currentThreads     workers that exist now (platform mode) or the limit (virtual mode, where
+ *                           a worker exists only while it has a request)
+ * @param busyThreads        requests running now
+ * @param queueSize          complete requests waiting for a worker
+ * @param queueCapacity      the queue's bound
+ * @param connections        open connections
+ * @param maxConnections     the connection bound
+ * @param requests           requests handed to the pool since start (run, waiting or rejected)
+ * @param rejected           requests answered 503 by the pool, by reason ({@code queue_full}, {@code queue_timeout})
+ * @param queueWaitCount     requests that left the queue for a worker
+ * @param queueWaitTotalNanos their summed time in the queue
+ * @param queueWaitMaxNanos  the longest such wait since start
+ * @param exceptions         what workers' tasks threw, counted per thread name and exception class
+ * @param errors             how many of those were {@link Error}s (OutOfMemoryError, StackOverflowError...)
+ * @param lastError          "thread: class: message" of the latest Error, or null
+ * @param workers            what each busy worker is doing now
+ */
+public record ServerStats(
+        boolean running,
+        int maxThreads,
+        int currentThreads,
+        int busyThreads,
+        int queueSize,
+        int queueCapacity,
+        int connections,
+        int maxConnections,
+        long requests,
+        Map<String, Long> rejected,
+        long queueWaitCount,
+        long queueWaitTotalNanos,
+        long queueWaitMaxNanos,
+        List<ExceptionCount> exceptions,
+        long errors,
+        String lastError,
+        List<WorkerActivity> workers) {
+
+    /** Exceptions of one class thrown on one worker thread. */
+    public record ExceptionCount(String thread, String exception, long count) {
+    }
+
+    /**
+     * One worker that is running a request: its thread name, the method and path (never the query
+     * string, which may hold secrets) and how long it has been at it.
+     */
+    public record WorkerActivity(String thread, String method, String path, long elapsedNanos) {
+    }
+}
