@@ -76,6 +76,17 @@ final class FieldSectionReader {
                         if (HttpChars.isFieldVchar(b)) {
                             append(b);
                             valueEnd = length;
+                            // most bytes of a head sit in values: take the rest of this one at once
+                            int end = contentRunEnd(in, pos, limit);
+                            if (end > pos) {
+                                appendRun(in, pos, end);
+                                consumed += end - pos;
+                                pos = end;
+                                valueEnd = length;
+                                while (HttpChars.isWhitespace(line[valueEnd - 1])) {
+                                    valueEnd--;
+                                }
+                            }
                         } else if (HttpChars.isWhitespace(b)) {
                             // leading whitespace is dropped, inner kept, trailing cut at valueEnd
                             if (length > nameEnd) {
@@ -145,6 +156,35 @@ final class FieldSectionReader {
             this.state = state;
             in.position(pos);
         }
+    }
+
+    /** End of the run of value bytes from {@code pos}, stopping where the budget would run out. */
+    private int contentRunEnd(ByteBuffer in, int pos, int limit) {
+        int end = Math.min(limit, pos + (budget - consumed));
+        if (in.hasArray()) {
+            // indexing the array directly skips the per-call checks of ByteBuffer.get(int)
+            byte[] array = in.array();
+            int offset = in.arrayOffset();
+            int i = pos + offset;
+            while (i < end + offset && HttpChars.isFieldContent(array[i])) {
+                i++;
+            }
+            return i - offset;
+        }
+        int i = pos;
+        while (i < end && HttpChars.isFieldContent(in.get(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private void appendRun(ByteBuffer in, int from, int to) {
+        int count = to - from;
+        if (length + count > line.length) {
+            line = Arrays.copyOf(line, Math.max(length + count, Math.min(line.length * 2, budget)));
+        }
+        in.get(from, line, length, count);
+        length += count;
     }
 
     private void append(byte b) {

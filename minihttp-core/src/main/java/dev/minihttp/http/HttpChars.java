@@ -18,6 +18,8 @@ final class HttpChars {
     private static final int FIELD_VCHAR = 1 << 2;
     /** unreserved and sub-delims of RFC 3986: the bytes of a reg-name besides '%'. */
     private static final int REG_NAME = 1 << 3;
+    /** FIELD_VCHAR, SP and HTAB: any byte inside a field value. */
+    private static final int FIELD_CONTENT = 1 << 4;
 
     private static final byte[] CLASSES = new byte[256];
     private static final byte[] HEX_VALUES = new byte[256];
@@ -43,9 +45,11 @@ final class HttpChars {
         }
         for (int c = 0x21; c <= 0xFF; c++) {
             if (c != 0x7F) {
-                mark(c, FIELD_VCHAR);
+                mark(c, FIELD_VCHAR | FIELD_CONTENT);
             }
         }
+        mark(SP, FIELD_CONTENT);
+        mark(HTAB, FIELD_CONTENT);
         java.util.Arrays.fill(HEX_VALUES, (byte) -1);
         for (int c = '0'; c <= '9'; c++) {
             HEX_VALUES[c] = (byte) (c - '0');
@@ -73,6 +77,10 @@ final class HttpChars {
 
     static boolean isFieldVchar(byte b) {
         return (CLASSES[b & 0xFF] & FIELD_VCHAR) != 0;
+    }
+
+    static boolean isFieldContent(byte b) {
+        return (CLASSES[b & 0xFF] & FIELD_CONTENT) != 0;
     }
 
     static boolean isWhitespace(byte b) {

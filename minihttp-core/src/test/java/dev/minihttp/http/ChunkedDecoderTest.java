@@ -138,6 +138,17 @@ class ChunkedDecoderTest {
         assertThat(text(in)).isEqualTo(next);
     }
 
+    @ParameterizedTest
+    @MethodSource("validBodies")
+    void sameResultFromDirectBuffers(String body, String expected) throws HttpParseException, IOException {
+        byte[] data = bytes(body + "rest");
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        Collector sink = new Collector();
+        assertThat(new ChunkedDecoder(LIMITS).decode(direct, sink)).isTrue();
+        assertThat(sink.text()).isEqualTo(expected);
+        assertThat(text(direct)).isEqualTo("rest");
+    }
+
     @Test
     void passesSlicesOfTheInputWithoutCopying() throws HttpParseException, IOException {
         ByteBuffer in = buffer("5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n");

@@ -141,6 +141,22 @@ class RequestHeadParserTest {
         assertThat(text(in)).isEqualTo(next);
     }
 
+    @ParameterizedTest
+    @MethodSource("validRequests")
+    void sameHeadFromDirectSlicedAndReadOnlyBuffers(String request) throws HttpParseException {
+        String expected = describe(parse(request));
+        byte[] data = bytes(request + "rest");
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        ByteBuffer padded = ByteBuffer.wrap(bytes("xx" + request + "rest"));
+        ByteBuffer sliced = padded.position(2).slice();
+        ByteBuffer readOnly = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        for (ByteBuffer in : new ByteBuffer[] {direct, sliced, readOnly}) {
+            RequestHead head = new RequestHeadParser(LIMITS).parse(in);
+            assertThat(describe(head)).isEqualTo(expected);
+            assertThat(text(in)).isEqualTo("rest");
+        }
+    }
+
     @Test
     void readsASimpleRequest() throws HttpParseException {
         RequestHead head = parse("GET /index.html?lang=en HTTP/1.1\r\nHost: example.com\r\n"
