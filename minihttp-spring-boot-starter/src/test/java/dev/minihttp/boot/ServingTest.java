@@ -16,7 +16,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 /** The app's controllers on minihttp, Tomcat absent; errors through BasicErrorController; access log. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"minihttp.access-log.enabled=true", "server.server-header=minihttp-test",
-                "server.servlet.application-display-name=shop"})
+                "server.servlet.application-display-name=shop", "server.servlet.session.timeout=5m",
+                "server.servlet.session.cookie.name=SID", "server.servlet.session.cookie.same-site=strict",
+                "server.mime-mappings.foo=application/x-foo", "server.forward-headers-strategy=native"})
 @ExtendWith(OutputCaptureExtension.class)
 class ServingTest {
 
@@ -77,5 +79,21 @@ class ServingTest {
         assertThat(output.getOut()).containsPattern(
                 "127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /hello\\?x=1 HTTP/1\\.1\" 200 5 \"http://example.com/\" "
                         + "\"access-log-test\" queue=\\d+\\.\\dms worker=\\d+\\.\\dms");
+    }
+
+    @Test
+    void appliesSessionSettingsIncludingSameSite() throws Exception {
+        HttpResponse<String> response = Http.get(port, "/session");
+
+        assertThat(response.body()).isEqualTo("300");
+        assertThat(response.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
+                assertThat(cookie).startsWith("SID=").containsIgnoringCase("SameSite=Strict").contains("HttpOnly"));
+    }
+
+    @Test
+    void appliesMimeMappingsAndNativeForwardedHeaders() throws Exception {
+        assertThat(Http.get(port, "/whoami").body()).isEqualTo("http 127.0.0.1 application/x-foo");
+        assertThat(Http.get(port, "/whoami", "X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.7").body())
+                .isEqualTo("https 203.0.113.7 application/x-foo");
     }
 }

@@ -44,6 +44,17 @@ public class TestApp {
             throw new IllegalStateException("boom");
         }
 
+        @GetMapping("/session")
+        String session(jakarta.servlet.http.HttpServletRequest request) {
+            return Integer.toString(request.getSession(true).getMaxInactiveInterval());
+        }
+
+        @GetMapping("/whoami")
+        String whoami(jakarta.servlet.http.HttpServletRequest request) {
+            return request.getScheme() + " " + request.getRemoteAddr() + " "
+                    + request.getServletContext().getMimeType("report.foo");
+        }
+
         @GetMapping(value = "/big", produces = "text/plain")
         String big() {
             return "minihttp compresses this line. ".repeat(200);
