@@ -1,53 +1,320 @@
 package dev.minihttp.server;
 
+import dev.minihttp.http.ParserLimits;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Stub: the engine is being written. */
+/**
+ * An HTTP/1.1 server: I/O threads that receive whole requests, a bounded queue, and a fixed pool
+ * of workers that run the {@link Handler}.
+ *
+ * <pre>{@code
+ * MiniHttpServer server = new MiniHttpServer(
+ *         ServerOptions.builder().port(8080).workerThreads(50).build(),
+ *         (request, response) -> response.body().write("hello".getBytes()));
+ * server.start();
+ * }</pre>
+ *
+ * See {@code docs/architecture.md} for the threads, the connection state machine and the limits.
+ */
 public final class MiniHttpServer implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(MiniHttpServer.class);
+
+    private enum Lifecycle { NEW, RUNNING, DRAINING, STOPPED }
+
+    private final ServerOptions options;
+    private final Handler handler;
+    private final ParserLimits parserLimits;
+    final ServerCounters counters = new ServerCounters();
+    private final Set<Path> tempFiles = RequestBody.newTempFileRegistry();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Object lifecycleLock = new Object();
+
+    private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    private volatile int port = -1;
+    private ServerSocketChannel listener;
+    private IoLoop[] loops;
+    private WorkerPool pool;
+    private boolean virtualThreads;
+
     public MiniHttpServer(ServerOptions options, Handler handler) {
-        throw new UnsupportedOperationException("TODO");
+        this.options = Objects.requireNonNull(options, "options");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.parserLimits = new ParserLimits(options.maxRequestHeadSize(), options.maxHeaderCount(),
+                options.maxRequestBodySize());
     }
 
     /** Binds the port and starts the I/O and worker threads. @throws java.net.BindException when the port is taken */
     public void start() throws IOException {
-        throw new UnsupportedOperationException("TODO");
+        synchronized (lifecycleLock) {
+            if (lifecycle != Lifecycle.NEW) {
+                throw new IllegalStateException("a server starts once; it is " + lifecycle);
+            }
+            Files.createDirectories(options.tempDirectory());
+            virtualThreads = options.virtualThreads() && VirtualThreads.isSupported();
+            if (options.virtualThreads() && !virtualThreads) {
+                log.warn("Virtual threads were asked for but need JDK 21+ (this is {}); using platform threads",
+                        Runtime.version());
+            }
+            ServerSocketChannel channel = ServerSocketChannel.open();
+            try {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(new InetSocketAddress(options.host(), options.port()), options.acceptBacklog());
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            listener = channel;
+            port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            pool = new WorkerPool(options.workerThreads(), options.queueCapacity(), options.queueTimeout().toNanos(),
+                    virtualThreads, counters);
+            loops = new IoLoop[options.ioThreads()];
+            try {
+                for (int i = 0; i < loops.length; i++) {
+                    loops[i] = new IoLoop(this, "minihttp-io-" + (i + 1));
+                }
+                loops[0].accept(channel, loops);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            pool.start();
+            for (IoLoop loop : loops) {
+                loop.start();
+            }
+            lifecycle = Lifecycle.RUNNING;
+            log.debug("minihttp listening on {}:{} with {} {} workers, queue capacity {}", options.host(), port,
+                    options.workerThreads(), virtualThreads ? "virtual" : "platform", options.queueCapacity());
+        }
     }
 
     /** The bound port (the real one when the options said 0); -1 before start. */
     public int port() {
-        throw new UnsupportedOperationException("TODO");
+        return port;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    public boolean isRunning() {
+        return lifecycle == Lifecycle.RUNNING;
+    }
+
+    /** Whether requests run on virtual threads (asked for, and the JDK has them). */
+    public boolean usesVirtualThreads() {
+        return virtualThreads;
     }
 
     /** Stops at once: closes every connection, interrupts workers, deletes temp files. Idempotent. */
     public void stop() {
-        throw new UnsupportedOperationException("TODO");
+        synchronized (lifecycleLock) {
+            if (lifecycle == Lifecycle.STOPPED) {
+                return;
+            }
+            if (lifecycle == Lifecycle.NEW) {
+                lifecycle = Lifecycle.STOPPED;
+                return;
+            }
+            lifecycle = Lifecycle.STOPPED;
+        }
+        for (IoLoop loop : loops) {
+            loop.stop();
+        }
+        try {
+            for (IoLoop loop : loops) {
+                if (!loop.awaitStopped(5, TimeUnit.SECONDS)) {
+                    log.warn("I/O thread {} did not stop within 5 seconds", loop.thread.getName());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeListener();
+        pool.stop();
+        for (Path file : List.copyOf(tempFiles)) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                log.warn("Could not delete temp file {}: {}", file, e.toString());
+            }
+            tempFiles.remove(file);
+        }
     }
 
     /**
-     * Stops accepting, closes idle keep-alive connections, lets running and queued requests finish,
-     * then stops. Returns true when everything finished within {@code timeout}, false when it had
-     * to cut work short (the server is stopped either way).
+     * Stops accepting, closes idle keep-alive connections, lets running and queued requests finish
+     * (their responses say {@code Connection: close}), then stops. Returns true when everything
+     * finished within {@code timeout}, false when work was cut short; the server is stopped either way.
      */
     public boolean shutdownGracefully(Duration timeout) {
-        throw new UnsupportedOperationException("TODO");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lifecycleLock) {
+            if (lifecycle != Lifecycle.RUNNING) {
+                stopOutsideLock();
+                return lifecycle == Lifecycle.STOPPED;
+            }
+            lifecycle = Lifecycle.DRAINING;
+        }
+        boolean idle = false;
+        try {
+            onEveryLoop(IoLoop::stopAccepting);
+            closeListener();
+            onEveryLoop(IoLoop::closeIdle);
+            idle = pool.drain(deadline) && awaitConnectionsClosed(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stop();
+        }
+        if (!idle) {
+            log.warn("Graceful shutdown timed out after {}; remaining requests were cut off", timeout);
+        }
+        return idle;
     }
 
-    public ServerStats stats() {
-        throw new UnsupportedOperationException("TODO");
+    /** The graceful shutdown on a thread of its own, for containers whose callback must not block. */
+    public CompletableFuture<Boolean> shutdownGracefullyAsync(Duration timeout) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> result.complete(shutdownGracefully(timeout)), "minihttp-shutdown");
+        thread.setDaemon(true);
+        thread.start();
+        return result;
     }
 
-    public ServerOptions options() {
-        throw new UnsupportedOperationException("TODO");
+    private void stopOutsideLock() {
+        if (lifecycle == Lifecycle.NEW) {
+            stop();
+        }
     }
 
-    public boolean isRunning() {
-        throw new UnsupportedOperationException("TODO");
+    private boolean awaitConnectionsClosed(long deadline) throws InterruptedException {
+        while (counters.connections.get() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            onEveryLoop(IoLoop::closeIdle);
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Runs the action on each loop's thread and waits for all of them. */
+    private void onEveryLoop(java.util.function.Consumer<IoLoop> action) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(loops.length);
+        for (IoLoop loop : loops) {
+            loop.execute(() -> {
+                try {
+                    action.accept(loop);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await(5, TimeUnit.SECONDS);
+    }
+
+    private void closeListener() {
+        try {
+            if (listener != null) {
+                listener.close();
+            }
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    /** A lock-free view of the pool, the queue and the connections. */
+    public ServerStats stats() {
+        WorkerPool p = pool;
+        if (p == null) {
+            return new ServerStats(false, options.workerThreads(), 0, 0, 0, options.queueCapacity(), 0,
+                    options.maxConnections(), 0, java.util.Map.of(), 0, 0, 0, List.of(), 0, null, List.of());
+        }
+        return new ServerStats(
+                isRunning(),
+                p.size(),
+                p.liveThreads(),
+                p.busy(),
+                p.queueSize(),
+                p.capacity(),
+                counters.connections.get(),
+                options.maxConnections(),
+                counters.requests.sum(),
+                counters.rejectedSnapshot(),
+                counters.queueWaitCount(),
+                counters.queueWaitTotalNanos(),
+                counters.queueWaitMaxNanos(),
+                counters.exceptionSnapshot(),
+                counters.errors(),
+                counters.lastError(),
+                p.activity());
+    }
+
+    // ---- for the engine's own classes --------------------------------------------------------
+
+    Handler handler() {
+        return handler;
+    }
+
+    ParserLimits parserLimits() {
+        return parserLimits;
+    }
+
+    WorkerPool pool() {
+        return pool;
+    }
+
+    Set<Path> tempFiles() {
+        return tempFiles;
+    }
+
+    boolean isDraining() {
+        return lifecycle != Lifecycle.RUNNING;
+    }
+
+    IoLoop acceptor() {
+        IoLoop[] all = loops;
+        return all == null ? null : all[0];
+    }
+
+    long nextConnectionId() {
+        return connectionIds.incrementAndGet();
+    }
+
+    long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    /** Runs callbacks (write-ready notifications) on the worker pool. */
+    Executor workers() {
+        return task -> {
+            if (!pool.submit(WorkerTask.continuation(task, "CALLBACK", "-"))) {
+                throw new RejectedExecutionException("worker queue is full");
+            }
+        };
     }
 }

@@ -1,0 +1,472 @@
+package dev.minihttp.server;
+
+import dev.minihttp.http.BodyFraming;
+import dev.minihttp.http.ChunkedDecoder;
+import dev.minihttp.http.HttpHeaders;
+import dev.minihttp.http.HttpParseException;
+import dev.minihttp.http.RequestHead;
+import dev.minihttp.http.RequestHeadParser;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection. Owned by its {@link IoLoop}: every field below is read and written on
+ * that loop's thread only, except {@link #output}, which is shared with the worker through its
+ * own lock.
+ *
+ * <pre>
+ *            accept
+ *              │
+ *              ▼
+ *   ┌──────► READING ──(head + body complete)──► DISPATCHED ──(worker completes)──┐
+ *   │          │  ▲  (queue full: 503)              (queued, then running;         │
+ *   │          │  │                                  read interest off)            │
+ *   │          │  └──────────── keep-alive: next request (buffered bytes first) ◄──┤
+ *   │          │                                                                    │
+ *   │   (bad request, 408,                                                  (no keep-alive)
+ *   │    413, 431, 503)                                                            │
+ *   │          ▼                                                                    ▼
+ *   │      LINGERING ◄──────────── response flushed, output shut down ◄─────────────┘
+ *   │          │  (reads and discards until EOF or a short deadline, so the client
+ *   │          │   gets the response instead of a reset)
+ *   │          ▼
+ *   └──────  CLOSED   (also from any state: stop(), I/O error, write/idle/head timeout)
+ * </pre>
+ *
+ * Writing is not a state: a worker writes while the exchange runs, and whatever the socket did
+ * not take is flushed by the I/O thread in any state.
+ */
+final class Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final long LINGER_NANOS = 2_000_000_000L;
+    private static final long LINGER_MAX_BYTES = 1024 * 1024;
+
+    enum State { READING, DISPATCHED, LINGERING, CLOSED }
+
+    final long id;
+    private final MiniHttpServer server;
+    private final IoLoop loop;
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    final ConnectionOutput output;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+
+    private final RequestHeadParser parser;
+    private ChunkedDecoder chunkedDecoder;
+
+    private State state = State.READING;
+    private RequestHead head;
+    private RequestBody body;
+    private long bodyRemaining;
+    private ByteBuffer leftover;
+    private int requestCount;
+    private boolean closeAfterFlush;
+
+    private final long acceptedNanos;
+    private long idleSinceNanos;
+    private long headStartNanos;
+    private long bodyStartNanos;
+    private long lingerDeadlineNanos;
+    private long lingerDiscarded;
+
+    Connection(MiniHttpServer server, IoLoop loop, SocketChannel channel, SelectionKey key) throws IOException {
+        this.id = server.nextConnectionId();
+        this.server = server;
+        this.loop = loop;
+        this.channel = channel;
+        this.key = key;
+        ServerOptions options = server.options();
+        this.output = new ConnectionOutput(channel, this, options.outputHighWatermark(), options.writeTimeout().toNanos());
+        this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.parser = new RequestHeadParser(server.parserLimits());
+        this.acceptedNanos = System.nanoTime();
+        this.idleSinceNanos = acceptedNanos;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    // ---- reading (I/O thread) ----------------------------------------------------------------
+
+    void onReadable(ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        int read;
+        try {
+            read = channel.read(buffer);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (read < 0) {
+            // The client is done sending. What it sent completely was answered; the rest is lost.
+            close();
+            return;
+        }
+        if (read == 0) {
+            return;
+        }
+        buffer.flip();
+        if (state == State.LINGERING) {
+            lingerDiscarded += read;
+            if (lingerDiscarded > LINGER_MAX_BYTES) {
+                close();
+            }
+            return;
+        }
+        process(buffer);
+        if (state == State.DISPATCHED && buffer.hasRemaining()) {
+            // Pipelined bytes: kept for after this response, because requests are answered one at a time.
+            leftover = ByteBuffer.allocate(buffer.remaining());
+            leftover.put(buffer).flip();
+        }
+    }
+
+    /** Parses as much of {@code buffer} as the current state allows. */
+    private void process(ByteBuffer buffer) {
+        try {
+            while (state == State.READING && buffer.hasRemaining()) {
+                if (head == null) {
+                    if (!parser.hasPartialHead()) {
+                        headStartNanos = System.nanoTime();
+                    }
+                    RequestHead parsed = parser.parse(buffer);
+                    if (parsed == null) {
+                        return;
+                    }
+                    if (!onHead(parsed)) {
+                        return;
+                    }
+                    if (bodyComplete()) {
+                        dispatch(null);
+                        return;
+                    }
+                    continue;
+                }
+                if (readBody(buffer)) {
+                    dispatch(head.framing() == BodyFraming.CHUNKED ? chunkedDecoder.trailers() : null);
+                    return;
+                }
+            }
+        } catch (HttpParseException e) {
+            if (log.isDebugEnabled()) {
+                log.debug("Connection {} from {}: {} {}", id, remoteAddress, e.status(), e.reason());
+            }
+            refuse(e.status(), e.reason(), null);
+        } catch (IOException e) {
+            // Spooling the body failed (disk full, temp dir gone): the server's fault, not the client's.
+            log.error("Could not buffer a request body on connection {}: {}", id, e.toString());
+            refuse(500, "Could not store the request body", null);
+        }
+    }
+
+    /** Sets up body reception. Returns false when the request was refused instead. */
+    private boolean onHead(RequestHead parsed) throws IOException {
+        head = parsed;
+        boolean hasBody = parsed.framing() == BodyFraming.CHUNKED
+                || (parsed.framing() == BodyFraming.CONTENT_LENGTH && parsed.contentLength() > 0);
+        if (!hasBody) {
+            return true;
+        }
+        if (parsed.expectContinue()) {
+            // 100 only when the request will run; a client that waits for it then never sends the body.
+            if (!server.pool().hasRoom()) {
+                server.counters.rejected("queue_full");
+                refuse(503, "Server busy, try again later", retryAfter());
+                return false;
+            }
+            output.write(ByteBuffer.wrap(CONTINUE), false);
+        }
+        body = new RequestBody(server.options().bodyBufferThreshold(), server.options().tempDirectory(), server.tempFiles());
+        bodyStartNanos = System.nanoTime();
+        if (parsed.framing() == BodyFraming.CHUNKED) {
+            if (chunkedDecoder == null) {
+                chunkedDecoder = new ChunkedDecoder(server.parserLimits());
+            } else {
+                chunkedDecoder.reset();
+            }
+            bodyRemaining = -1;
+        } else {
+            bodyRemaining = parsed.contentLength();
+            body.expect(bodyRemaining);
+        }
+        return true;
+    }
+
+    private boolean bodyComplete() {
+        return body == null;
+    }
+
+    /** Returns true once the whole body has been received. */
+    private boolean readBody(ByteBuffer buffer) throws HttpParseException, IOException {
+        if (bodyRemaining < 0) {
+            return chunkedDecoder.decode(buffer, body);
+        }
+        int take = (int) Math.min(bodyRemaining, buffer.remaining());
+        ByteBuffer slice = buffer.duplicate();
+        slice.limit(slice.position() + take);
+        body.write(slice);
+        buffer.position(buffer.position() + take);
+        bodyRemaining -= take;
+        return bodyRemaining == 0;
+    }
+
+    private void dispatch(HttpHeaders trailers) {
+        requestCount++;
+        RequestHead request = head;
+        RequestBody requestBody = body;
+        head = null;
+        body = null;
+        parser.reset();
+        state = State.DISPATCHED;
+        setInterest(key.interestOps() & ~SelectionKey.OP_READ);
+        boolean lastAllowed = server.options().maxKeepAliveRequests() > 0
+                && requestCount >= server.options().maxKeepAliveRequests();
+        Exchange exchange = new Exchange(server, this, request, requestBody,
+                trailers == null ? new HttpHeaders(0) : trailers, lastAllowed);
+        server.counters.requests.increment();
+        if (!server.pool().submit(exchange)) {
+            server.counters.rejected("queue_full");
+            exchange.reject("queue_full");
+        }
+    }
+
+    static HttpHeaders retryAfter(int seconds) {
+        return new HttpHeaders(1).add("Retry-After", Integer.toString(seconds));
+    }
+
+    private HttpHeaders retryAfter() {
+        return retryAfter(server.options().retryAfterSeconds());
+    }
+
+    /** Answers a request the server will not process, then lingers and closes. I/O thread only. */
+    private void refuse(int status, String reason, HttpHeaders extra) {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        head = null;
+        try {
+            output.write(ByteBuffer.wrap(ErrorResponse.encode(status, reason, extra, server.options().serverHeader())), false);
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        closeAfterFlush();
+    }
+
+    // ---- after the exchange ------------------------------------------------------------------
+
+    /** Called from the exchange (any thread) once its response is complete. */
+    void exchangeFinished(boolean keepAlive) {
+        if (loop.inLoop()) {
+            afterExchange(keepAlive);
+        } else {
+            loop.execute(() -> afterExchange(keepAlive));
+        }
+    }
+
+    private void afterExchange(boolean keepAlive) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (!keepAlive) {
+            closeAfterFlush();
+            return;
+        }
+        state = State.READING;
+        idleSinceNanos = System.nanoTime();
+        if (leftover != null) {
+            ByteBuffer pipelined = leftover;
+            leftover = null;
+            process(pipelined);
+            if (state == State.DISPATCHED && pipelined.hasRemaining()) {
+                leftover = pipelined;
+            }
+        }
+        if (state == State.READING) {
+            setInterest(key.interestOps() | SelectionKey.OP_READ);
+        }
+    }
+
+    private void closeAfterFlush() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (output.hasPending()) {
+            closeAfterFlush = true;
+            state = State.LINGERING;
+            lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
+            setInterest(SelectionKey.OP_WRITE);
+            return;
+        }
+        linger();
+    }
+
+    /**
+     * Half-closes and keeps reading for a moment: closing a socket with unread input makes the
+     * kernel send a reset, which can destroy the response before the client reads it.
+     */
+    private void linger() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        state = State.LINGERING;
+        closeAfterFlush = false;
+        lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
+        setInterest(SelectionKey.OP_READ);
+    }
+
+    // ---- writing (I/O thread) ----------------------------------------------------------------
+
+    void onWritable() throws IOException {
+        boolean drained;
+        try {
+            drained = output.flushPending();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        if (drained && state != State.CLOSED) {
+            setInterest(key.interestOps() & ~SelectionKey.OP_WRITE);
+            if (closeAfterFlush) {
+                linger();
+            }
+        }
+    }
+
+    /** From any thread: the output has bytes the socket did not take. */
+    void requestWriteInterest() {
+        if (loop.inLoop()) {
+            addWriteInterest();
+        } else {
+            loop.execute(this::addWriteInterest);
+        }
+    }
+
+    private void addWriteInterest() {
+        if (state != State.CLOSED && key.isValid()) {
+            setInterest(key.interestOps() | SelectionKey.OP_WRITE);
+        }
+    }
+
+    void runOnWorker(Runnable task) {
+        try {
+            server.workers().execute(task);
+        } catch (RuntimeException rejected) {
+            log.warn("Could not schedule a write-ready callback on connection {}: {}", id, rejected.toString());
+        }
+    }
+
+    // ---- timeouts and shutdown (I/O thread) --------------------------------------------------
+
+    void checkTimeouts(long now, boolean draining) {
+        ServerOptions options = server.options();
+        if (output.isStalled(now)) {
+            log.debug("Connection {}: client stopped reading; closing after the write timeout", id);
+            close();
+            return;
+        }
+        switch (state) {
+            case READING -> {
+                if (head == null && !parser.hasPartialHead()) {
+                    long limit = requestCount == 0 ? options.requestHeadTimeout().toNanos() : options.idleTimeout().toNanos();
+                    if (draining || now - idleSinceNanos > limit) {
+                        close();
+                    }
+                } else if (head == null) {
+                    if (now - headStartNanos > options.requestHeadTimeout().toNanos()) {
+                        refuse(408, "Request head not received in time", null);
+                    }
+                } else if (bodyTooSlow(now, options)) {
+                    refuse(408, "Request body too slow", null);
+                }
+            }
+            case LINGERING -> {
+                if (now - lingerDeadlineNanos > 0) {
+                    close();
+                }
+            }
+            default -> {
+                // DISPATCHED: the worker owns it; CLOSED: nothing to do
+            }
+        }
+    }
+
+    private boolean bodyTooSlow(long now, ServerOptions options) {
+        if (options.minBodyRate() == 0 || body == null) {
+            return false;
+        }
+        long elapsed = now - bodyStartNanos;
+        long grace = options.bodyRateGracePeriod().toNanos();
+        if (elapsed <= grace) {
+            return false;
+        }
+        double seconds = elapsed / 1e9;
+        return body.length() < options.minBodyRate() * seconds;
+    }
+
+    /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
+    void closeIfIdle() {
+        if (state == State.READING && head == null && !parser.hasPartialHead()) {
+            close();
+        }
+    }
+
+    /** From any thread. */
+    void closeFromAnyThread() {
+        if (loop.inLoop()) {
+            close();
+        } else {
+            loop.execute(this::close);
+        }
+    }
+
+    /** Closes the socket and releases what the connection holds. I/O thread only; idempotent. */
+    void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        output.close();
+        key.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the peer may have reset it already
+        }
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        leftover = null;
+        loop.removed(this);
+    }
+
+    boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    private void setInterest(int ops) {
+        if (key.isValid()) {
+            key.interestOps(ops);
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package dev.minihttp.server;
+
+import dev.minihttp.http.HttpHeaders;
+import dev.minihttp.http.HttpVersion;
+import dev.minihttp.http.RequestHead;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and its response: the pool runs it as a {@link WorkerTask}, and the handler sees it
+ * through two views, {@link RequestView} and {@link ResponseView}. Created by the I/O thread once the request is
+ * complete; ends when the response completes or the connection is closed, and then releases the
+ * buffered body (deleting its temp file).
+ */
+final class Exchange implements WorkerTask {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+    private static final byte[] INTERNAL_ERROR = "Internal Server Error\n".getBytes(StandardCharsets.UTF_8);
+
+    private final MiniHttpServer server;
+    private final Connection connection;
+    private final RequestHead head;
+    private final RequestBody requestBody;
+    private final HttpHeaders trailers;
+    private final boolean lastOnConnection;
+    private final long requestId;
+    private final long readyNanos;
+    private final ResponseBody responseBody;
+
+    final Request request = new RequestView();
+    final Response response = new ResponseView();
+
+    private volatile long queueWaitNanos;
+    private InputStream bodyStream;
+    private int status = 200;
+    private HttpHeaders responseHeaders = new HttpHeaders(8);
+    private volatile boolean suspended;
+    private volatile boolean finished;
+
+    Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
+             HttpHeaders trailers, boolean lastOnConnection) {
+        this.server = server;
+        this.connection = connection;
+        this.head = head;
+        this.requestBody = requestBody;
+        this.trailers = trailers;
+        this.lastOnConnection = lastOnConnection;
+        this.requestId = server.nextRequestId();
+        this.readyNanos = System.nanoTime();
+        this.responseBody = new ResponseBody(this, connection.output, server.options().responseBufferSize());
+    }
+
+    // ---- WorkerTask --------------------------------------------------------------------------
+
+    @Override
+    public void run() throws Exception {
+        queueWaitNanos = System.nanoTime() - readyNanos;
+        try {
+            server.handler().handle(request, response);
+        } catch (Exception | Error thrown) {
+            failed(thrown);
+            throw thrown;
+        }
+        if (!suspended) {
+            complete();
+        }
+    }
+
+    /** Answers a handler failure: 500 when nothing was sent yet, otherwise the connection is cut. */
+    private void failed(Throwable thrown) {
+        if (finished) {
+            return;
+        }
+        if (responseBody.isCommitted()) {
+            abort();
+            return;
+        }
+        try {
+            reset();
+            status = 500;
+            responseHeaders.set("Content-Type", "text/plain;charset=UTF-8");
+            responseBody.write(INTERNAL_ERROR, 0, INTERNAL_ERROR.length);
+            complete();
+        } catch (IOException | RuntimeException e) {
+            abort();
+        }
+    }
+
+    @Override
+    public void reject(String reason) {
+        release();
+        if (finished) {
+            return;
+        }
+        finished = true;
+        responseBody.abandon();
+        try {
+            byte[] message = ErrorResponse.encode(503, "Server busy, try again later",
+                    Connection.retryAfter(server.options().retryAfterSeconds()), server.options().serverHeader());
+            connection.output.write(ByteBuffer.wrap(message), false);
+        } catch (IOException clientGone) {
+            log.debug("Could not send 503 ({}) on connection {}: {}", reason, connection.id, clientGone.toString());
+        }
+        connection.exchangeFinished(false);
+    }
+
+    @Override
+    public String method() {
+        return head.method();
+    }
+
+    @Override
+    public String path() {
+        return head.path();
+    }
+
+    /** Sends what is buffered, terminates the body and frees the connection. Idempotent. */
+    void complete() {
+        if (finished) {
+            return;
+        }
+        boolean keepAlive = false;
+        try {
+            keepAlive = responseBody.complete();
+        } catch (IOException e) {
+            log.debug("Could not complete the response on connection {}: {}", connection.id, e.toString());
+            connection.closeFromAnyThread();
+        } finally {
+            if (!finished) {
+                finished = true;
+                release();
+                connection.exchangeFinished(keepAlive);
+            }
+        }
+    }
+
+    /** Closes the connection without completing the response. */
+    void abort() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        responseBody.abandon();
+        release();
+        connection.closeFromAnyThread();
+    }
+
+    void reset() {
+        responseBody.reset();
+        status = 200;
+        responseHeaders = new HttpHeaders(8);
+    }
+
+    int status() {
+        return status;
+    }
+
+    HttpHeaders headers() {
+        return responseHeaders;
+    }
+
+    HttpVersion version() {
+        return head.version();
+    }
+
+    private void runOnWorker(Runnable task) {
+        if (!server.pool().submit(WorkerTask.continuation(task, head.method(), head.path()))) {
+            throw new RejectedExecutionException("worker queue is full");
+        }
+    }
+
+    /** What the handler reads. */
+    private final class RequestView implements Request {
+
+        @Override
+        public String method() {
+            return head.method();
+        }
+
+        @Override
+        public String path() {
+            return head.path();
+        }
+
+
+        @Override
+        public String target() {
+            return head.target();
+        }
+
+        @Override
+        public String query() {
+            return head.query();
+        }
+
+        @Override
+        public HttpVersion version() {
+            return head.version();
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return head.headers();
+        }
+
+        @Override
+        public String host() {
+            return head.host();
+        }
+
+        @Override
+        public InputStream body() {
+            if (bodyStream == null) {
+                try {
+                    bodyStream = requestBody == null ? new ByteArrayInputStream(new byte[0]) : requestBody.open();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("could not open the buffered request body", e);
+                }
+            }
+            return bodyStream;
+        }
+
+        @Override
+        public long contentLength() {
+            return requestBody == null ? 0 : requestBody.length();
+        }
+
+        @Override
+        public HttpHeaders trailers() {
+            return trailers;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return connection.remoteAddress();
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return connection.localAddress();
+        }
+
+        @Override
+        public long connectionId() {
+            return connection.id;
+        }
+
+        @Override
+        public long requestId() {
+            return requestId;
+        }
+
+        @Override
+        public long queueWaitNanos() {
+            return queueWaitNanos;
+        }
+
+        @Override
+        public Executor workers() {
+            return Exchange.this::runOnWorker;
+        }
+    }
+
+    /** What the handler writes. */
+    private final class ResponseView implements Response {
+
+
+        @Override
+        public Response status(int status) {
+            if (status < 100 || status > 999) {
+                throw new IllegalArgumentException("status must be a three-digit code, was " + status);
+            }
+            if (!responseBody.isCommitted()) {
+                Exchange.this.status = status;
+            }
+            return response;
+        }
+
+        @Override
+        public int status() {
+            return status;
+        }
+
+        @Override
+        public HttpHeaders headers() {
+            return responseHeaders;
+        }
+
+        @Override
+        public Response contentLength(long length) {
+            responseBody.declareLength(length);
+            if (!responseBody.isCommitted()) {
+                responseHeaders.set("Content-Length", length < 0 ? null : Long.toString(length));
+            }
+            return response;
+        }
+
+        @Override
+        public OutputStream body() {
+            return responseBody;
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return responseBody.isCommitted();
+        }
+
+        @Override
+        public int bufferSize() {
+            return responseBody.bufferSize();
+        }
+
+        @Override
+        public void bufferSize(int size) {
+            responseBody.bufferSize(size);
+        }
+
+        @Override
+        public void resetBuffer() {
+            responseBody.resetBuffer();
+        }
+
+        @Override
+        public void reset() {
+            Exchange.this.reset();
+        }
+
+        @Override
+        public void trailers(Supplier<HttpHeaders> trailers) {
+            responseBody.trailers(trailers);
+        }
+
+        @Override
+        public void suspend() {
+            suspended = true;
+        }
+
+        @Override
+        public boolean isSuspended() {
+            return suspended;
+        }
+
+        @Override
+        public void complete() {
+            Exchange.this.complete();
+        }
+
+        @Override
+        public void abort() {
+            Exchange.this.abort();
+        }
+
+        @Override
+        public boolean isReady() {
+            return connection.output.isReady();
+        }
+
+        @Override
+        public void whenReady(Runnable callback) {
+            connection.output.whenReady(callback);
+        }
+    }
+
+    // ---- for ResponseBody --------------------------------------------------------------------
+
+    boolean isHead() {
+        return head.isHead();
+    }
+
+    /** Whether the response may leave the connection open (the client, the limits and shutdown allow it). */
+    boolean mayKeepAlive() {
+        return head.keepAlive() && !lastOnConnection && !server.isDraining();
+    }
+
+    String serverHeader() {
+        return server.options().serverHeader();
+    }
+
+    private void release() {
+        if (requestBody != null) {
+            requestBody.release();
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.minihttp.server;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed number of workers in front of a bounded queue of complete requests.
+ *
+ * <p>The same shape serves both thread modes: {@code workerThreads} long-lived threads, platform or
+ * virtual, each taking one task at a time. With virtual threads the maximum is therefore a
+ * concurrency limit, and busy/max/queue mean exactly what they mean with platform threads.
+ *
+ * <p>Admission: a task is accepted when an idle worker will take it or the queue has room, and
+ * refused at once otherwise; the caller answers 503. The queue is a lock and a deque rather than a
+ * {@code BlockingQueue} because admission must see idle workers and queued tasks atomically
+ * (capacity 0 means "only if a worker is free").
+ */
+final class WorkerPool {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
+
+    private final int size;
+    private final int capacity;
+    private final long queueTimeoutNanos;
+    private final boolean virtual;
+    private final ServerCounters counters;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition taskAvailable = lock.newCondition();
+    private final Condition idle = lock.newCondition();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    // Written under the lock, read without it: stats() must never wait behind the pool.
+    private volatile int waitingWorkers;
+    private volatile int running;
+    private volatile int queuedCount;
+    private boolean accepting = true;
+    private boolean stopped;
+
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+
+    private record Queued(WorkerTask task, long enqueuedNanos) {
+    }
+
+    WorkerPool(int size, int capacity, long queueTimeoutNanos, boolean virtual, ServerCounters counters) {
+        this.size = size;
+        this.capacity = capacity;
+        this.queueTimeoutNanos = queueTimeoutNanos;
+        this.virtual = virtual;
+        this.counters = counters;
+    }
+
+    void start() {
+        lock.lock();
+        try {
+            for (int i = 0; i < size; i++) {
+                startWorker();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called with the lock held. */
+    private void startWorker() {
+        Worker worker = new Worker();
+        String name = "minihttp-worker-" + threadNumber.incrementAndGet();
+        Thread thread = virtual ? VirtualThreads.newThread(name, worker) : new Thread(worker, name);
+        worker.thread = thread;
+        workers.add(worker);
+        thread.start();
+    }
+
+    /** Accepts the task for a worker, or returns false at once when every worker is busy and the queue is full. */
+    boolean submit(WorkerTask task) {
+        lock.lock();
+        try {
+            if (!accepting || queue.size() >= capacity + waitingWorkers) {
+                return false;
+            }
+            queue.addLast(new Queued(task, System.nanoTime()));
+            queuedCount = queue.size();
+            taskAvailable.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a task submitted now would be accepted (used to decide on 100-continue). */
+    boolean hasRoom() {
+        lock.lock();
+        try {
+            return accepting && queue.size() < capacity + waitingWorkers;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Lock-free, like the other readings: a racy but never blocking view. */
+    int queueSize() {
+        // Tasks an idle worker is about to take are not waiting for one.
+        return Math.max(0, queuedCount - waitingWorkers);
+    }
+
+    int busy() {
+        return running;
+    }
+
+    int liveThreads() {
+        int live = 0;
+        for (Worker worker : workers) {
+            if (worker.thread.isAlive()) {
+                live++;
+            }
+        }
+        return live;
+    }
+
+    List<ServerStats.WorkerActivity> activity() {
+        long now = System.nanoTime();
+        List<ServerStats.WorkerActivity> result = new ArrayList<>();
+        for (Worker worker : workers) {
+            WorkerTask task = worker.current;
+            long started = worker.startedNanos;
+            if (task != null) {
+                result.add(new ServerStats.WorkerActivity(worker.thread.getName(), task.method(), task.path(), now - started));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Stops taking new tasks and waits until the queue is empty and nothing runs.
+     * Returns false when the deadline passed first.
+     */
+    boolean drain(long deadlineNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            accepting = false;
+            while (!queue.isEmpty() || running > 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                idle.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Refuses what is queued, interrupts the workers and waits briefly for them to end. */
+    void stop() {
+        List<Queued> dropped;
+        List<Worker> all;
+        lock.lock();
+        try {
+            accepting = false;
+            stopped = true;
+            dropped = new ArrayList<>(queue);
+            queue.clear();
+            queuedCount = 0;
+            all = new ArrayList<>(workers);
+            taskAvailable.signalAll();
+            idle.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Queued queued : dropped) {
+            queued.task.reject("shutdown");
+        }
+        for (Worker worker : all) {
+            worker.thread.interrupt();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        for (Worker worker : all) {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                try {
+                    worker.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (worker.thread.isAlive()) {
+                log.warn("Worker {} did not stop within 5 seconds; it is still running {}",
+                        worker.thread.getName(), describe(worker.current));
+            }
+        }
+    }
+
+    private static String describe(WorkerTask task) {
+        return task == null ? "nothing" : task.method() + " " + task.path();
+    }
+
+    /** Takes the next task, or null when the pool stopped. */
+    private Queued take() throws InterruptedException {
+        lock.lock();
+        try {
+            waitingWorkers++;
+            try {
+                while (queue.isEmpty()) {
+                    if (stopped) {
+                        return null;
+                    }
+                    taskAvailable.await();
+                }
+            } finally {
+                waitingWorkers--;
+            }
+            running++;
+            Queued next = queue.pollFirst();
+            queuedCount = queue.size();
+            return next;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void finished() {
+        lock.lock();
+        try {
+            running--;
+            if (running == 0 && queue.isEmpty()) {
+                idle.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private final class Worker implements Runnable {
+        volatile Thread thread;
+        volatile WorkerTask current;
+        volatile long startedNanos;
+
+        @Override
+        public void run() {
+            boolean replace = false;
+            try {
+                while (!replace) {
+                    Queued queued = take();
+                    if (queued == null) {
+                        return;
+                    }
+                    replace = runOne(queued);
+                }
+            } catch (InterruptedException stopping) {
+                // stop() interrupts idle workers; nothing is lost, the queue was handed back.
+            } finally {
+                if (replace) {
+                    replaceMe();
+                }
+            }
+        }
+
+        /** Returns true when this thread must be replaced (an Error went through it). */
+        private boolean runOne(Queued queued) {
+            long started = System.nanoTime();
+            long waited = started - queued.enqueuedNanos;
+            WorkerTask task = queued.task;
+            try {
+                if (queueTimeoutNanos > 0 && waited > queueTimeoutNanos) {
+                    counters.rejected("queue_timeout");
+                    task.reject("queue_timeout");
+                    return false;
+                }
+                counters.queueWait(waited);
+                startedNanos = started;
+                current = task;
+                task.run();
+                return false;
+            } catch (Throwable thrown) {
+                counters.exception(thread.getName(), thrown);
+                if (thrown instanceof Error) {
+                    log.error("{} thrown on {} while running {}; the thread will be replaced",
+                            thrown.getClass().getName(), thread.getName(), describe(task), thrown);
+                    return true;
+                }
+                if (thrown instanceof ClientAbortException) {
+                    log.debug("Client went away during {} on {}", describe(task), thread.getName(), thrown);
+                } else {
+                    log.warn("{} on {} while running {}", thrown.getClass().getName(), thread.getName(),
+                            describe(task), thrown);
+                }
+                return false;
+            } finally {
+                current = null;
+                Thread.interrupted(); // an interrupt meant for this task must not hit the next one
+                finished();
+            }
+        }
+
+        /** After an Error the thread's state (thread locals, locks held by libraries) is suspect: start a fresh one. */
+        private void replaceMe() {
+            lock.lock();
+            try {
+                workers.remove(this);
+                if (!stopped) {
+                    startWorker();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}
