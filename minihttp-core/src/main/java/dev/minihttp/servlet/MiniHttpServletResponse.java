@@ -17,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -522,9 +521,5 @@ final class MiniHttpServletResponse implements HttpServletResponse {
     @Override
     public Supplier<Map<String, String>> getTrailerFields() {
         return trailerFields;
-    }
-
-    List<String> setCookieHeaders() {
-        return exchange.headers().getAll("Set-Cookie");
     }
 }
