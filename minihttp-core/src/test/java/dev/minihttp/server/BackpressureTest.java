@@ -91,6 +91,77 @@ class BackpressureTest {
         }
     }
 
+    /**
+     * A server whose workers finish a 12 MiB response without waiting for the client: the high
+     * watermark is above the body size, so what the socket does not take stays pending on the
+     * I/O thread after the exchange ended.
+     */
+    private static RunningServer startWithLargeWatermark(AtomicBoolean handlerDone) {
+        return RunningServer.start(ServerOptions.builder().workerThreads(2)
+                .outputHighWatermark(16 * 1024 * 1024).writeTimeout(Duration.ofSeconds(60)), (request, response) -> {
+                    for (int i = 0; i < LARGE_PIECES; i++) {
+                        response.body().write(piece(i));
+                    }
+                    handlerDone.set(true);
+                });
+    }
+
+    private static final int LARGE_PIECES = 192; // 12 MiB
+
+    private static Socket connectSlowReader(RunningServer server) throws Exception {
+        Socket client = new Socket();
+        client.setReceiveBufferSize(64 * 1024);
+        client.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        client.setSoTimeout(30_000);
+        return client;
+    }
+
+    private static void assertLargeBody(byte[] body) {
+        assertThat(body.length).isEqualTo(PIECE * LARGE_PIECES);
+        for (int i = 0; i < LARGE_PIECES; i++) {
+            byte[] expected = piece(i);
+            for (int j = 0; j < PIECE; j++) {
+                if (body[i * PIECE + j] != expected[j]) {
+                    throw new AssertionError("body differs at byte " + (i * PIECE + j));
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionCloseResponseStillPendingIsDeliveredWhole() throws Exception {
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        try (RunningServer server = startWithLargeWatermark(handlerDone); Socket client = connectSlowReader(server)) {
+            client.getOutputStream().write("GET /close HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            Eventually.await("the handler to finish", handlerDone::get);
+            Eventually.awaitStats(server, "the worker released", s -> s.busyThreads() == 0);
+            // Longer than the server lingers after a response: the flush must not be bounded by that,
+            // only by the write timeout (60 s here).
+            Thread.sleep(3000);
+            InputStream in = client.getInputStream();
+            assertThat(readHead(in)).containsIgnoringCase("Connection: close");
+            assertLargeBody(readChunked(in));
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void clientThatHalfClosesAfterItsRequestStillGetsTheWholeResponse() throws Exception {
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        try (RunningServer server = startWithLargeWatermark(handlerDone); Socket client = connectSlowReader(server)) {
+            // As `nc -N` or a shell pipe does: request, then end of input, then read the answer.
+            client.getOutputStream().write("GET /half HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            Eventually.await("the handler to finish", handlerDone::get);
+            Eventually.awaitStats(server, "the worker released", s -> s.busyThreads() == 0);
+            InputStream in = client.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertLargeBody(readChunked(in));
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
     private static String readHead(InputStream in) throws Exception {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (true) {
