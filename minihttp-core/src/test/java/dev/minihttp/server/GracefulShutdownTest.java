@@ -63,33 +63,34 @@ class GracefulShutdownTest {
     @Test
     void finishesRunningAndQueuedRequestsClosesIdleOnesAndRefusesNewOnes() throws Exception {
         start(30);
-        try (RawConnection idle = send(server, "/warm-up");
-             RawConnection first = send(server, "/block1");
-             RawConnection second = send(server, "/block2")) {
+        try (RawConnection idle = send(server, "/warm-up")) {
+            // Answered before the others are sent: they would otherwise race it for the two workers.
             assertThat(idle.readResponse().text()).isEqualTo(expectedBody("/warm-up"));
-            Eventually.awaitStats(server, "two requests running", s -> s.busyThreads() == 2);
-            try (RawConnection queued = send(server, "/block3")) {
-                Eventually.awaitStats(server, "one request queued", s -> s.queueSize() == 1);
+            try (RawConnection first = send(server, "/block1"); RawConnection second = send(server, "/block2")) {
+                Eventually.awaitStats(server, "two requests running", s -> s.busyThreads() == 2);
+                try (RawConnection queued = send(server, "/block3")) {
+                    Eventually.awaitStats(server, "one request queued", s -> s.queueSize() == 1);
 
-                CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
+                    CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
 
-                // The idle keep-alive connection is closed; by then the listener is closed too.
-                assertThat(idle.isClosedByServer()).isTrue();
-                assertNewConnectionNotServed();
-                assertThat(shutdown).isNotDone();
-                assertThat(server.server.isRunning()).isFalse();
+                    // The idle keep-alive connection is closed; by then the listener is closed too.
+                    assertThat(idle.isClosedByServer()).isTrue();
+                    assertNewConnectionNotServed();
+                    assertThat(shutdown).isNotDone();
+                    assertThat(server.server.isRunning()).isFalse();
 
-                release.countDown();
-                String[] paths = {"/block1", "/block2", "/block3"};
-                RawConnection[] connections = {first, second, queued};
-                for (int i = 0; i < paths.length; i++) {
-                    RawConnection.Response response = connections[i].readResponse();
-                    assertThat(response.status()).isEqualTo(200);
-                    assertThat(response.text()).isEqualTo(expectedBody(paths[i]));
-                    assertThat(response.header("Connection")).isEqualTo("close");
-                    assertThat(connections[i].isClosedByServer()).isTrue();
+                    release.countDown();
+                    String[] paths = {"/block1", "/block2", "/block3"};
+                    RawConnection[] connections = {first, second, queued};
+                    for (int i = 0; i < paths.length; i++) {
+                        RawConnection.Response response = connections[i].readResponse();
+                        assertThat(response.status()).isEqualTo(200);
+                        assertThat(response.text()).isEqualTo(expectedBody(paths[i]));
+                        assertThat(response.header("Connection")).isEqualTo("close");
+                        assertThat(connections[i].isClosedByServer()).isTrue();
+                    }
+                    assertThat(shutdown.get(15, TimeUnit.SECONDS)).isTrue();
                 }
-                assertThat(shutdown.get(15, TimeUnit.SECONDS)).isTrue();
             }
         }
         ServerStats stats = server.stats();
