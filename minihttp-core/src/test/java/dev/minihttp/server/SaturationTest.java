@@ -93,6 +93,9 @@ class SaturationTest {
             }
         }
         assertThat(server.stats().rejected()).isEqualTo(Map.of("queue_timeout", 1L));
+        // Both waits are measured, and the timed-out one waited longer than the timeout.
+        assertThat(server.stats().queueWaitCount()).isEqualTo(2);
+        assertThat(server.stats().queueWaitMaxNanos()).isGreaterThan(Duration.ofMillis(200).toNanos());
         try (RawConnection after = send(server, "/after")) {
             assertThat(after.readResponse().text()).isEqualTo("done /after");
         }
