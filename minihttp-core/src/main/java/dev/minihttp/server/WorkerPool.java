@@ -279,12 +279,14 @@ final class WorkerPool {
             long waited = started - queued.enqueuedNanos;
             WorkerTask task = queued.task;
             try {
+                // Measured for every request a worker picked up, the timed-out ones included: they
+                // are the longest waits, and leaving them out would hide saturation from the timer.
+                counters.queueWait(waited);
                 if (queueTimeoutNanos > 0 && waited > queueTimeoutNanos) {
                     counters.rejected("queue_timeout");
                     task.reject("queue_timeout");
                     return false;
                 }
-                counters.queueWait(waited);
                 startedNanos = started;
                 current = task;
                 task.run();
