@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Writing is not a state: a worker writes while the exchange runs, and whatever the socket did
- * not take is flushed by the I/O thread in any state.
+ * not take is flushed by the I/O thread in any state. Entering LINGERING with output still
+ * pending (or on the client's EOF while a response is pending: it may have only half-closed)
+ * first flushes it, bounded by the write timeout; the linger deadline starts after that.
  */
 final class Connection {
 
@@ -114,7 +116,13 @@ final class Connection {
         }
         if (read < 0) {
             // The client is done sending. What it sent completely was answered; the rest is lost.
-            close();
+            // It may only have half-closed (a shell pipe, `nc -N`) and still be reading: a response
+            // the socket has not taken yet is flushed before closing, not thrown away.
+            if (output.hasPending()) {
+                closeAfterFlush();
+            } else {
+                close();
+            }
             return;
         }
         if (read == 0) {
@@ -308,9 +316,10 @@ final class Connection {
             return;
         }
         if (output.hasPending()) {
+            // Flushing first: bounded by the write timeout (see checkTimeouts), not by the linger
+            // deadline, which only starts once the output is shut down.
             closeAfterFlush = true;
             state = State.LINGERING;
-            lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
             setInterest(SelectionKey.OP_WRITE);
             return;
         }
@@ -400,7 +409,9 @@ final class Connection {
                 }
             }
             case LINGERING -> {
-                if (now - lingerDeadlineNanos > 0) {
+                // While closeAfterFlush the response is still going out to a slow reader: cutting
+                // it after the short linger deadline would truncate a Connection: close response.
+                if (!closeAfterFlush && now - lingerDeadlineNanos > 0) {
                     close();
                 }
             }

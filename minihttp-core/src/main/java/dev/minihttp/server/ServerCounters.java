@@ -42,8 +42,9 @@ final class ServerCounters {
         exceptions.computeIfAbsent(new ThreadAndType(thread, thrown.getClass().getName()), k -> new LongAdder())
                 .increment();
         if (thrown instanceof Error) {
-            errors.incrementAndGet();
+            // lastError first: a reader that sees errors > 0 then also sees what the error was.
             lastError = thread + ": " + thrown.getClass().getName() + ": " + thrown.getMessage();
+            errors.incrementAndGet();
         }
     }
 

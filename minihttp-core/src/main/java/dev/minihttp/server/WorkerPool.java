@@ -3,6 +3,7 @@ package dev.minihttp.server;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -36,13 +37,15 @@ final class WorkerPool {
     private final Condition taskAvailable = lock.newCondition();
     private final Condition idle = lock.newCondition();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private int waitingWorkers;
-    private int running;
+    // Written under the lock, read without it: stats() must never wait behind the pool.
+    private volatile int waitingWorkers;
+    private volatile int running;
+    private volatile int queuedCount;
     private boolean accepting = true;
     private boolean stopped;
 
     private final AtomicInteger threadNumber = new AtomicInteger();
-    private final List<Worker> workers = new ArrayList<>();
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
     private record Queued(WorkerTask task, long enqueuedNanos) {
     }
@@ -84,6 +87,7 @@ final class WorkerPool {
                 return false;
             }
             queue.addLast(new Queued(task, System.nanoTime()));
+            queuedCount = queue.size();
             taskAvailable.signal();
             return true;
         } finally {
@@ -109,51 +113,30 @@ final class WorkerPool {
         return capacity;
     }
 
+    /** Lock-free, like the other readings: a racy but never blocking view. */
     int queueSize() {
-        lock.lock();
-        try {
-            // Tasks an idle worker is about to take are not waiting for one.
-            return Math.max(0, queue.size() - waitingWorkers);
-        } finally {
-            lock.unlock();
-        }
+        // Tasks an idle worker is about to take are not waiting for one.
+        return Math.max(0, queuedCount - waitingWorkers);
     }
 
     int busy() {
-        lock.lock();
-        try {
-            return running;
-        } finally {
-            lock.unlock();
-        }
+        return running;
     }
 
     int liveThreads() {
-        lock.lock();
-        try {
-            int live = 0;
-            for (Worker worker : workers) {
-                if (worker.thread.isAlive()) {
-                    live++;
-                }
+        int live = 0;
+        for (Worker worker : workers) {
+            if (worker.thread.isAlive()) {
+                live++;
             }
-            return live;
-        } finally {
-            lock.unlock();
         }
+        return live;
     }
 
     List<ServerStats.WorkerActivity> activity() {
-        List<Worker> snapshot;
-        lock.lock();
-        try {
-            snapshot = new ArrayList<>(workers);
-        } finally {
-            lock.unlock();
-        }
         long now = System.nanoTime();
         List<ServerStats.WorkerActivity> result = new ArrayList<>();
-        for (Worker worker : snapshot) {
+        for (Worker worker : workers) {
             WorkerTask task = worker.current;
             long started = worker.startedNanos;
             if (task != null) {
@@ -194,6 +177,7 @@ final class WorkerPool {
             stopped = true;
             dropped = new ArrayList<>(queue);
             queue.clear();
+            queuedCount = 0;
             all = new ArrayList<>(workers);
             taskAvailable.signalAll();
             idle.signalAll();
@@ -244,7 +228,9 @@ final class WorkerPool {
                 waitingWorkers--;
             }
             running++;
-            return queue.pollFirst();
+            Queued next = queue.pollFirst();
+            queuedCount = queue.size();
+            return next;
         } finally {
             lock.unlock();
         }
@@ -293,12 +279,14 @@ final class WorkerPool {
             long waited = started - queued.enqueuedNanos;
             WorkerTask task = queued.task;
             try {
+                // Measured for every request a worker picked up, the timed-out ones included: they
+                // are the longest waits, and leaving them out would hide saturation from the timer.
+                counters.queueWait(waited);
                 if (queueTimeoutNanos > 0 && waited > queueTimeoutNanos) {
                     counters.rejected("queue_timeout");
                     task.reject("queue_timeout");
                     return false;
                 }
-                counters.queueWait(waited);
                 startedNanos = started;
                 current = task;
                 task.run();

@@ -213,11 +213,12 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     private void readFormBody(Map<String, List<String>> parsed) {
         String contentType = getContentType();
-        if (contentType == null || bodyUse != BodyUse.NONE) {
+        if (contentType == null) {
             return;
         }
         String mediaType = mediaType(contentType);
-        if (mediaType.equals("application/x-www-form-urlencoded")) {
+        boolean partsAvailable = parts != null || bodyUse == BodyUse.NONE;
+        if (mediaType.equals("application/x-www-form-urlencoded") && bodyUse == BodyUse.NONE) {
             try {
                 byte[] body = exchange.body().readAllBytes();
                 bodyUse = BodyUse.STREAM;
@@ -225,7 +226,7 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot read the form body", e);
             }
-        } else if (mediaType.equals("multipart/form-data") && multipartConfig() != null) {
+        } else if (mediaType.equals("multipart/form-data") && multipartConfig() != null && partsAvailable) {
             try {
                 for (Part part : getParts()) {
                     if (part.getSubmittedFileName() == null) {

@@ -17,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -41,6 +40,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
     private final ResponseOutputStream outputStream;
     private BodyUse bodyUse = BodyUse.NONE;
     private PrintWriter writer;
+    private ResponseWriter responseWriter;
     private String contentType; // without the charset parameter
     private String charset; // explicitly set or fixed by getWriter, else null
     private Locale locale;
@@ -113,10 +113,18 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         }
     }
 
-    /** Pushes whatever the writer holds into the body; the engine completes the exchange. */
+    /**
+     * Pushes whatever the writer holds into the body buffer, without flushing the connection: a
+     * body that still fits the buffer then gets a Content-Length when the engine completes it.
+     */
     void flushWriter() {
-        if (writer != null) {
-            writer.flush();
+        ResponseWriter current = responseWriter;
+        if (current != null) {
+            try {
+                current.flushEncoder();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -198,7 +206,8 @@ final class MiniHttpServletResponse implements HttpServletResponse {
                 updateContentTypeHeader();
             }
             bodyUse = BodyUse.WRITER;
-            writer = new PrintWriter(new ResponseWriter(outputStream, encoding), false);
+            responseWriter = new ResponseWriter(outputStream, encoding);
+            writer = new PrintWriter(responseWriter, false);
         }
         return writer;
     }
@@ -317,6 +326,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         charset = null;
         locale = null;
         writer = null;
+        responseWriter = null;
         bodyUse = BodyUse.NONE;
         declaredContentLength = -1;
         closed = false;
@@ -511,9 +521,5 @@ final class MiniHttpServletResponse implements HttpServletResponse {
     @Override
     public Supplier<Map<String, String>> getTrailerFields() {
         return trailerFields;
-    }
-
-    List<String> setCookieHeaders() {
-        return exchange.headers().getAll("Set-Cookie");
     }
 }

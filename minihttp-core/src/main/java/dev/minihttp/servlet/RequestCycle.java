@@ -261,8 +261,4 @@ final class RequestCycle {
             }
         }
     }
-
-    boolean isFinished() {
-        return finished;
-    }
 }

@@ -38,6 +38,11 @@ final class ResponseWriter extends Writer {
         encoder.flush();
     }
 
+    /** Moves encoded bytes into the response buffer without flushing the connection. */
+    void flushEncoder() throws IOException {
+        encoder.flush();
+    }
+
     @Override
     public void flush() throws IOException {
         encoder.flush();

@@ -105,10 +105,6 @@ final class SessionStore {
         new ArrayList<>(sessions.values()).forEach(this::destroy);
     }
 
-    int size() {
-        return sessions.size();
-    }
-
     private String newId() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
