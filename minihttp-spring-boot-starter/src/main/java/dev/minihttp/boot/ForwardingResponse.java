@@ -100,4 +100,9 @@ abstract class ForwardingResponse implements Response {
     public void whenReady(Runnable callback) {
         delegate.whenReady(callback);
     }
+
+    @Override
+    public void reportException(Throwable thrown) {
+        delegate.reportException(thrown);
+    }
 }
