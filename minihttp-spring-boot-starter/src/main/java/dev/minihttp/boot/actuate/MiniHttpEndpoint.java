@@ -85,21 +85,20 @@ public class MiniHttpEndpoint {
         return snapshot;
     }
 
-    /** Busy workers with what they do; the engine lists only busy ones, so idle ones are a count. */
-    private static Map<String, Object> workers(ServerStats stats) {
-        List<Map<String, Object>> busy = new ArrayList<>();
+    /** Every worker: idle, or busy with method, path (no query string) and elapsed time. */
+    private static List<Map<String, Object>> workers(ServerStats stats) {
+        List<Map<String, Object>> workers = new ArrayList<>();
         for (ServerStats.WorkerActivity activity : stats.workers()) {
             Map<String, Object> worker = new LinkedHashMap<>();
             worker.put("thread", activity.thread());
-            worker.put("state", "busy");
-            worker.put("method", activity.method());
-            worker.put("path", activity.path());
-            worker.put("elapsedMillis", TimeUnit.NANOSECONDS.toMillis(activity.elapsedNanos()));
-            busy.add(worker);
+            worker.put("state", activity.busy() ? "busy" : "idle");
+            if (activity.busy()) {
+                worker.put("method", activity.method());
+                worker.put("path", activity.path());
+                worker.put("elapsedMillis", TimeUnit.NANOSECONDS.toMillis(activity.elapsedNanos()));
+            }
+            workers.add(worker);
         }
-        Map<String, Object> workers = new LinkedHashMap<>();
-        workers.put("busy", busy);
-        workers.put("idle", Math.max(0, stats.currentThreads() - stats.busyThreads()));
         return workers;
     }
 }
