@@ -148,18 +148,14 @@ function render() {
   setData('#chart-threads', { busy: last.busy, max: last.max, current: last.current });
   setText('#busy-value', last.busy);
   setText('#max-value', last.max);
-  drawChart($('#chart-threads canvas'), [
-    { points: series('max'), color: COLORS.limit, dashed: true },
-    { points: series('busy'), color: COLORS.busy, fill: true }
-  ]);
+  drawChart($('#chart-threads canvas'), [{ points: series('busy'), color: COLORS.busy, fill: true }],
+    { value: last.max, label: 'max' });
 
   setData('#chart-queue', { size: last.queue, capacity: last.capacity });
   setText('#queue-value', last.queue);
   setText('#capacity-value', last.capacity);
-  drawChart($('#chart-queue canvas'), [
-    { points: series('capacity'), color: COLORS.limit, dashed: true },
-    { points: series('queue'), color: COLORS.queue, fill: true }
-  ]);
+  drawChart($('#chart-queue canvas'), [{ points: series('queue'), color: COLORS.queue, fill: true }],
+    { value: last.capacity, label: 'capacity' });
 
   setData('#chart-rejections', {
     total: last.rejected, rate: lastValue(rejectRate).toFixed(1), requestsRate: lastValue(requestRate).toFixed(1)
@@ -194,8 +190,12 @@ function setText(selector, value) {
   $(selector).textContent = String(value);
 }
 
-/** A line chart of the last five minutes, right edge = now; null values leave a gap. */
-function drawChart(canvas, lines) {
+/**
+ * A line chart of the recent past, right edge = now: the span grows from one minute to five as
+ * samples accumulate. Null values leave a gap. The limit (pool size, queue capacity) is a dashed
+ * line across the whole chart, labelled at its left end, under the data.
+ */
+function drawChart(canvas, lines, limit) {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
   const height = canvas.clientHeight;
@@ -207,10 +207,12 @@ function drawChart(canvas, lines) {
   g.setTransform(ratio, 0, 0, ratio, 0, 0);
   g.clearRect(0, 0, width, height);
 
-  const left = 34, right = 6, top = 6, bottom = 18;
+  const left = 34, right = 6, top = 8, bottom = 18;
   const plotW = width - left - right, plotH = height - top - bottom;
-  const now = Date.now(), from = now - WINDOW_MS;
-  let peak = 0;
+  const now = Date.now();
+  const span = Math.min(WINDOW_MS, Math.max(60000, samples.length ? now - samples[0].t : 0));
+  const from = now - span;
+  let peak = limit ? limit.value : 0;
   for (const line of lines) {
     for (const p of line.points) {
       if (p.v != null && p.t >= from) {
@@ -218,8 +220,9 @@ function drawChart(canvas, lines) {
       }
     }
   }
-  const yMax = niceCeiling(peak * 1.1);
-  const x = (t) => left + plotW * (t - from) / WINDOW_MS;
+  const axis = niceAxis(peak * 1.1);
+  const yMax = axis.max;
+  const x = (t) => left + plotW * (t - from) / span;
   const y = (v) => top + plotH * (1 - v / yMax);
 
   g.font = '11px system-ui, sans-serif';
@@ -228,8 +231,7 @@ function drawChart(canvas, lines) {
   g.lineWidth = 1;
   g.textAlign = 'right';
   g.textBaseline = 'middle';
-  for (let i = 0; i <= 4; i++) {
-    const v = yMax * i / 4;
+  for (let v = 0; v <= yMax + 1e-9; v += axis.step) {
     const py = Math.round(y(v)) + 0.5;
     g.beginPath();
     g.moveTo(left, py);
@@ -239,68 +241,88 @@ function drawChart(canvas, lines) {
   }
   g.textAlign = 'center';
   g.textBaseline = 'top';
-  for (let m = 5; m >= 0; m--) {
-    const px = x(now - m * 60000);
-    g.fillText(m === 0 ? 'now' : `-${m}m`, Math.min(Math.max(px, left + 10), width - right - 12), top + plotH + 4);
+  const tickEvery = span <= 60000 ? 10000 : span <= 180000 ? 30000 : 60000;
+  for (let ago = 0; ago <= span; ago += tickEvery) {
+    const px = x(now - ago);
+    const label = ago === 0 ? 'now' : ago % 60000 === 0 ? `-${ago / 60000}m` : `-${ago / 1000}s`;
+    g.fillText(label, Math.min(Math.max(px, left + 10), width - right - 12), top + plotH + 4);
   }
 
-  for (const line of lines) {
-    const visible = line.points.filter((p) => p.t >= from - 2 * POLL_MS);
-    g.strokeStyle = line.color;
-    g.lineWidth = 2;
-    g.setLineDash(line.dashed ? [6, 4] : []);
-    let segment = [];
-    const flush = () => {
-      if (segment.length === 0) {
-        return;
-      }
-      if (line.fill && segment.length > 1) {
-        g.beginPath();
-        g.moveTo(x(segment[0].t), y(0));
-        segment.forEach((p) => g.lineTo(x(p.t), y(p.v)));
-        g.lineTo(x(segment[segment.length - 1].t), y(0));
-        g.closePath();
-        g.globalAlpha = 0.15;
-        g.fillStyle = line.color;
-        g.fill();
-        g.globalAlpha = 1;
-      }
-      g.beginPath();
-      segment.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
-      if (segment.length === 1) {
-        g.lineTo(x(segment[0].t) + 2, y(segment[0].v));
-      }
-      g.stroke();
-      segment = [];
-    };
-    g.save();
+  if (limit) {
+    const py = Math.round(y(limit.value)) + 0.5;
+    g.strokeStyle = COLORS.limit;
+    g.lineWidth = 1.5;
+    g.setLineDash([6, 4]);
     g.beginPath();
-    g.rect(left, top - 2, plotW, plotH + 4);
-    g.clip();
-    for (const p of visible) {
-      if (p.v == null) {
-        flush();
-      } else {
-        segment.push(p);
-      }
-    }
-    flush();
-    g.restore();
+    g.moveTo(left, py);
+    g.lineTo(width - right, py);
+    g.stroke();
+    g.setLineDash([]);
+    g.fillStyle = COLORS.limit;
+    g.textAlign = 'left';
+    g.textBaseline = 'bottom';
+    g.fillText(`${limit.label} ${limit.value}`, left + 4, py - 2);
   }
-  g.setLineDash([]);
+
+  g.save();
+  g.beginPath();
+  g.rect(left, top - 2, plotW, plotH + 4);
+  g.clip();
+  for (const line of lines) {
+    drawLine(g, line, line.points.filter((p) => p.t >= from - 2 * POLL_MS), x, y);
+  }
+  g.restore();
 }
 
-function niceCeiling(v) {
-  if (v <= 4) {
-    return 4;
-  }
-  const magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const step of [1, 2, 2.5, 4, 5, 10]) {
-    if (step * magnitude >= v) {
-      return step * magnitude;
+function drawLine(g, line, points, x, y) {
+  g.strokeStyle = line.color;
+  g.fillStyle = line.color;
+  g.lineWidth = 2;
+  let segment = [];
+  const flush = () => {
+    if (segment.length === 0) {
+      return;
+    }
+    if (line.fill && segment.length > 1) {
+      g.beginPath();
+      g.moveTo(x(segment[0].t), y(0));
+      segment.forEach((p) => g.lineTo(x(p.t), y(p.v)));
+      g.lineTo(x(segment[segment.length - 1].t), y(0));
+      g.closePath();
+      g.globalAlpha = 0.15;
+      g.fill();
+      g.globalAlpha = 1;
+    }
+    g.beginPath();
+    segment.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
+    if (segment.length === 1) {
+      g.lineTo(x(segment[0].t) + 2, y(segment[0].v));
+    }
+    g.stroke();
+    segment = [];
+  };
+  for (const p of points) {
+    if (p.v == null) {
+      flush();
+    } else {
+      segment.push(p);
     }
   }
-  return 10 * magnitude;
+  flush();
+}
+
+/** Grid lines at a round step (1, 2, 5 x 10^k), at most six of them above zero, at least up to 4. */
+function niceAxis(top) {
+  const target = Math.max(top, 4);
+  let magnitude = Math.pow(10, Math.floor(Math.log10(target / 6)));
+  for (;;) {
+    for (const step of [1, 2, 5].map((m) => m * magnitude)) {
+      if (step >= 1 && Math.ceil(target / step) <= 6) {
+        return { step, max: step * Math.ceil(target / step) };
+      }
+    }
+    magnitude *= 10;
+  }
 }
 
 function formatTick(v) {
