@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -102,6 +103,7 @@ class DashboardBrowserTest {
     void chartsShowTheSaturatedPoolWhileTheButtonsLoadRuns() throws Exception {
         driver.get("http://localhost:" + port + "/");
         WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class); // the page redraws its table every second
 
         // The page found actuator on the management port and reads the configured pool.
         wait.until(d -> "ok".equals(attribute("#status", "data-state")) && !attribute("#chart-threads", "data-max").isEmpty());
@@ -139,7 +141,7 @@ class DashboardBrowserTest {
                 JsonNode server = Http.serverSnapshot(managementPort);
                 agreed[0] = busy;
                 agreed[1] = queue;
-                return busy == THREADS && queue > 0
+                return busy == THREADS && queue > 0 && text("#busy-value").equals(Integer.toString(busy))
                         && server.get("threadsBusy").asInt() == busy && server.get("queueSize").asInt() == queue;
             } catch (Exception e) {
                 return false;
@@ -148,7 +150,6 @@ class DashboardBrowserTest {
         assertThat(agreed[0]).as("busy threads shown").isEqualTo(intAttribute("#chart-threads", "data-max"))
                 .isEqualTo(THREADS);
         assertThat(agreed[1]).as("queue depth shown").isPositive().isLessThanOrEqualTo(QUEUE_CAPACITY);
-        assertThat(text("#busy-value")).isEqualTo(Integer.toString(THREADS));
 
         wait.until(d -> intAttributeOr("#chart-rejections", "data-total", 0) > 0);
         long rejectedShown = intAttribute("#chart-rejections", "data-total");
@@ -156,9 +157,11 @@ class DashboardBrowserTest {
         assertThat(server.get("rejected").get("queue_full").asLong()).as("the server counted at least what the page shows")
                 .isGreaterThanOrEqualTo(rejectedShown);
 
-        List<WebElement> busyRows = driver.findElements(By.cssSelector("#workers tbody tr"));
-        assertThat(busyRows).hasSize(THREADS);
-        assertThat(busyRows).allSatisfy(row -> assertThat(row.getText()).contains("GET /slow"));
+        // The workers table: every worker on /slow (read again if a poll caught one between two requests).
+        wait.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector("#workers tbody tr"));
+            return rows.size() == THREADS && rows.stream().allMatch(row -> row.getText().contains("GET /slow"));
+        });
 
         Thread.sleep(2500); // a few more samples, so the screenshot shows the lines, not a dot
         Files.createDirectories(SCREENSHOT.getParent());
