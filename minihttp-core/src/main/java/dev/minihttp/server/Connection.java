@@ -188,7 +188,7 @@ final class Connection {
         if (parsed.expectContinue()) {
             // 100 only when the request will run; a client that waits for it then never sends the body.
             if (!server.pool().hasRoom()) {
-                server.counters.rejected("queue_full");
+                server.counters.rejected(refusalReason());
                 refuse(503, "Server busy, try again later", retryAfter());
                 return false;
             }
@@ -243,9 +243,18 @@ final class Connection {
                 trailers == null ? new HttpHeaders(0) : trailers, lastAllowed);
         server.counters.requests.increment();
         if (!server.pool().submit(exchange)) {
-            server.counters.rejected("queue_full");
-            exchange.reject("queue_full");
+            String reason = refusalReason();
+            server.counters.rejected(reason);
+            exchange.reject(reason);
         }
+    }
+
+    /**
+     * Why the pool refused work: full, or no longer taking any because the server is shutting
+     * down. A deploy must not show up as saturation in the rejection metric.
+     */
+    private String refusalReason() {
+        return server.isDraining() ? "shutdown" : "queue_full";
     }
 
     static HttpHeaders retryAfter(int seconds) {
