@@ -362,6 +362,11 @@ final class Exchange implements WorkerTask {
         }
 
         @Override
+        public void reportException(Throwable thrown) {
+            server.counters.exception(Thread.currentThread().getName(), thrown);
+        }
+
+        @Override
         public boolean isReady() {
             return connection.output.isReady();
         }

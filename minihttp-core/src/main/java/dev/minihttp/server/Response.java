@@ -80,4 +80,12 @@ public interface Response {
      * watermark, or at once when {@link #isReady()}. For Servlet non-blocking writes.
      */
     void whenReady(Runnable callback);
+
+    /**
+     * Counts an exception the application threw but a container answered itself (a Servlet error
+     * page) as if it had escaped the handler: against the current thread's name and the exception
+     * class, and as an {@link Error} in the server's stats when it is one. Not logged again: the
+     * caller has logged it.
+     */
+    void reportException(Throwable thrown);
 }

@@ -25,7 +25,7 @@ import java.util.Map;
  * @param exceptions         what workers' tasks threw, counted per thread name and exception class
  * @param errors             how many of those were {@link Error}s (OutOfMemoryError, StackOverflowError...)
  * @param lastError          "thread: class: message" of the latest Error, or null
- * @param workers            what each busy worker is doing now
+ * @param workers            every worker and what it is doing now
  */
 public record ServerStats(
         boolean running,
@@ -51,9 +51,14 @@ public record ServerStats(
     }
 
     /**
-     * One worker that is running a request: its thread name, the method and path (never the query
-     * string, which may hold secrets) and how long it has been at it.
+     * One worker: its thread name and, while it runs a request, the method and path (never the
+     * query string, which may hold secrets) and how long it has been at it. An idle worker has a
+     * null method and path and an elapsed time of 0.
      */
     public record WorkerActivity(String thread, String method, String path, long elapsedNanos) {
+
+        public boolean busy() {
+            return method != null;
+        }
     }
 }

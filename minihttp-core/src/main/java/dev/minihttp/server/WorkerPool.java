@@ -139,9 +139,9 @@ final class WorkerPool {
         for (Worker worker : workers) {
             WorkerTask task = worker.current;
             long started = worker.startedNanos;
-            if (task != null) {
-                result.add(new ServerStats.WorkerActivity(worker.thread.getName(), task.method(), task.path(), now - started));
-            }
+            result.add(task == null
+                    ? new ServerStats.WorkerActivity(worker.thread.getName(), null, null, 0)
+                    : new ServerStats.WorkerActivity(worker.thread.getName(), task.method(), task.path(), now - started));
         }
         return result;
     }

@@ -49,7 +49,7 @@ class VirtualThreadsTest {
                 Eventually.awaitStats(server, "two running and two queued", s -> s.busyThreads() == 2 && s.queueSize() == 2);
                 ServerStats stats = server.stats();
                 assertThat(stats.maxThreads()).isEqualTo(2);
-                assertThat(stats.workers()).hasSize(2);
+                assertThat(stats.workers()).hasSize(2).allMatch(ServerStats.WorkerActivity::busy);
                 release.countDown();
                 for (int i = 0; i < 4; i++) {
                     assertThat(connections.get(i).readResponse().text()).isEqualTo("ok /" + i);

@@ -1,0 +1,121 @@
+package dev.minihttp.servlet;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One registered filter: registration data ({@link FilterRegistration.Dynamic}), the config handed
+ * to {@code init}, and its lifecycle (every filter is initialised when the context starts).
+ */
+final class FilterHolder extends RegistrationBase implements FilterRegistration.Dynamic, FilterConfig {
+
+    private final Class<? extends Filter> filterClass;
+    private volatile Filter instance;
+    private volatile boolean initialized;
+
+    FilterHolder(MiniServletContext context, String name, Filter instance) {
+        super(context, name, instance.getClass().getName());
+        this.instance = instance;
+        this.filterClass = instance.getClass();
+        readAnnotations();
+    }
+
+    FilterHolder(MiniServletContext context, String name, Class<? extends Filter> filterClass) {
+        super(context, name, filterClass.getName());
+        this.filterClass = filterClass;
+        readAnnotations();
+    }
+
+    private void readAnnotations() {
+        jakarta.servlet.annotation.WebFilter webFilter = filterClass.getAnnotation(jakarta.servlet.annotation.WebFilter.class);
+        if (webFilter != null) {
+            asyncSupported = webFilter.asyncSupported();
+        }
+    }
+
+    @Override
+    public void addMappingForServletNames(EnumSet<DispatcherType> dispatcherTypes, boolean isMatchAfter, String... servletNames) {
+        if (servletNames == null || servletNames.length == 0) {
+            throw new IllegalArgumentException("No servlet names given");
+        }
+        context.checkNotStarted();
+        context.addFilterMapping(new FilterMapping(this, Set.of(), new LinkedHashSet<>(Set.of(servletNames)),
+                types(dispatcherTypes), isMatchAfter));
+    }
+
+    @Override
+    public void addMappingForUrlPatterns(EnumSet<DispatcherType> dispatcherTypes, boolean isMatchAfter, String... urlPatterns) {
+        if (urlPatterns == null || urlPatterns.length == 0) {
+            throw new IllegalArgumentException("No URL patterns given");
+        }
+        context.checkNotStarted();
+        context.addFilterMapping(new FilterMapping(this, new LinkedHashSet<>(Set.of(urlPatterns)), Set.of(),
+                types(dispatcherTypes), isMatchAfter));
+    }
+
+    // A null set means REQUEST only (Servlet spec).
+    private static Set<DispatcherType> types(EnumSet<DispatcherType> dispatcherTypes) {
+        return dispatcherTypes == null || dispatcherTypes.isEmpty()
+                ? EnumSet.of(DispatcherType.REQUEST) : EnumSet.copyOf(dispatcherTypes);
+    }
+
+    @Override
+    public Collection<String> getServletNameMappings() {
+        Set<String> names = new LinkedHashSet<>();
+        context.filterMappings().stream().filter(m -> m.filter() == this).forEach(m -> names.addAll(m.servletNames()));
+        return names;
+    }
+
+    @Override
+    public Collection<String> getUrlPatternMappings() {
+        Set<String> patterns = new LinkedHashSet<>();
+        context.filterMappings().stream().filter(m -> m.filter() == this).forEach(m -> patterns.addAll(m.urlPatterns()));
+        return patterns;
+    }
+
+    // FilterConfig
+
+    @Override
+    public String getFilterName() {
+        return getName();
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+        return context;
+    }
+
+    Filter filter() throws ServletException {
+        if (!initialized) {
+            synchronized (this) {
+                if (!initialized) {
+                    if (instance == null) {
+                        instance = context.createFilter(filterClass);
+                    }
+                    instance.init(this);
+                    initialized = true;
+                }
+            }
+        }
+        return instance;
+    }
+
+    synchronized void destroy() {
+        if (initialized) {
+            initialized = false;
+            try {
+                instance.destroy();
+            } catch (RuntimeException e) {
+                context.log("Filter " + getName() + " failed in destroy()", e);
+            }
+        }
+    }
+}

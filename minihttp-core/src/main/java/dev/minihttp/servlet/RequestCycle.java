@@ -1,0 +1,264 @@
+package dev.minihttp.servlet;
+
+import dev.minihttp.server.Request;
+import dev.minihttp.server.Response;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.MappingMatch;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of one exchange inside the container: the REQUEST dispatch on the engine worker,
+ * the ERROR dispatch for {@code sendError} or an escaping exception, async dispatches, and the
+ * end — error page, request listeners, temp files, and completing the engine response when the
+ * exchange was suspended for async.
+ */
+final class RequestCycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestCycle.class);
+
+    private final MiniServletContext context;
+    private final Request exchange;
+    private final Response engineResponse;
+    private final MiniHttpServletRequest request;
+    private final MiniHttpServletResponse response;
+    private volatile MiniAsyncContext async;
+    private volatile boolean finished;
+
+    RequestCycle(MiniServletContext context, Request exchange, Response engineResponse) {
+        this.context = context;
+        this.exchange = exchange;
+        this.engineResponse = engineResponse;
+        this.request = new MiniHttpServletRequest(context, exchange, this);
+        this.response = new MiniHttpServletResponse(context, engineResponse, request);
+    }
+
+    MiniHttpServletRequest request() {
+        return request;
+    }
+
+    MiniHttpServletResponse response() {
+        return response;
+    }
+
+    MiniServletContext context() {
+        return context;
+    }
+
+    Request exchange() {
+        return exchange;
+    }
+
+    /** The REQUEST dispatch, on the engine worker that called the handler. */
+    void run() throws IOException {
+        String path;
+        try {
+            path = RequestPath.decode(exchange.path());
+        } catch (IllegalArgumentException e) {
+            log.debug("Rejecting request path {}: {}", exchange.path(), e.getMessage());
+            response.writeContainerError(400);
+            return;
+        }
+        String contextPath = context.getContextPath();
+        if (!contextPath.isEmpty()) {
+            if (!path.equals(contextPath) && !path.startsWith(contextPath + "/")) {
+                response.writeContainerError(404);
+                return;
+            }
+            path = path.length() == contextPath.length() ? "/" : path.substring(contextPath.length());
+        }
+        ServletMatch match = context.match(path);
+        request.state(stateFor(DispatcherType.REQUEST, exchange.path(), path, exchange.query(), match, null));
+        List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
+        for (ServletRequestListener listener : listeners) {
+            listener.requestInitialized(new ServletRequestEvent(context, request));
+        }
+        dispatchAndCatch(DispatcherType.REQUEST, path, match, request, response);
+        afterContainerDispatch();
+    }
+
+    static DispatchState stateFor(DispatcherType type, String requestURI, String path, String query, ServletMatch match,
+                                  java.util.Map<String, List<String>> parameters) {
+        if (match == null) {
+            return new DispatchState(type, requestURI, path, null, query,
+                    new ServletPathMapping("", "/", "", MappingMatch.DEFAULT), path, parameters);
+        }
+        return new DispatchState(type, requestURI, match.servletPath(), match.pathInfo(), query, match.mapping(), path, parameters);
+    }
+
+    /** Runs one container-initiated dispatch; an escaping exception becomes an error page (or a closed connection). */
+    void dispatchAndCatch(DispatcherType type, String path, ServletMatch match, ServletRequest req, ServletResponse res) {
+        try {
+            invoke(type, path, match, req, res);
+        } catch (Throwable t) {
+            if (t instanceof Error error && !(t instanceof StackOverflowError)) {
+                log.error("Error escaped the servlet chain of {}", request, t);
+            }
+            MiniAsyncContext current = async;
+            if (current != null) {
+                current.fireError(t);
+                if (!current.takeOverAfterError()) {
+                    return; // a listener completed or dispatched: it owns the response now
+                }
+            }
+            handleException(t);
+        }
+    }
+
+    /** Filters and servlet of one dispatch; 404 (through the error pages) when nothing is mapped. */
+    void invoke(DispatcherType type, String path, ServletMatch match, ServletRequest req, ServletResponse res)
+            throws IOException, ServletException {
+        if (match == null) {
+            ((jakarta.servlet.http.HttpServletResponse) res).sendError(404);
+            return;
+        }
+        List<FilterHolder> filters = FilterChainBuilder.filtersFor(context.filterMappings(), type, path, match);
+        ServletHolder previous = request.currentServlet();
+        try {
+            new MiniFilterChain(filters, match.servlet(), request).doFilter(req, res);
+        } finally {
+            request.currentServlet(previous == null ? match.servlet() : previous);
+        }
+    }
+
+    void handleException(Throwable failure) {
+        if (engineResponse.isCommitted()) {
+            // Too late for a status: the client must not mistake a truncated body for a whole one.
+            log.error("Exception after the response to {} was committed; closing the connection", request, failure);
+            engineResponse.abort();
+            finished = true;
+            return;
+        }
+        ErrorDispatcher.forException(this, failure);
+    }
+
+    /** Called when a container dispatch (request, async, timeout or error listeners) returns. */
+    void afterContainerDispatch() {
+        MiniAsyncContext current = async;
+        if (current == null) {
+            finish();
+            return;
+        }
+        current.containerDispatchReturned();
+    }
+
+    // ---- async ----
+
+    AsyncContext startAsync(ServletRequest req, ServletResponse res, boolean original) {
+        if (finished) {
+            throw new IllegalStateException("The response has already been completed");
+        }
+        MiniAsyncContext current = async;
+        if (current == null) {
+            current = new MiniAsyncContext(this, req, res, original, request.state());
+            async = current;
+        } else {
+            current.restart(req, res, original, request.state());
+        }
+        if (!engineResponse.isSuspended()) {
+            engineResponse.suspend();
+        }
+        return current;
+    }
+
+    boolean isAsyncStarted() {
+        MiniAsyncContext current = async;
+        return current != null && current.isStarted();
+    }
+
+    AsyncContext asyncContext() {
+        MiniAsyncContext current = async;
+        return current != null && current.isStarted() ? current : null;
+    }
+
+    /** An ASYNC dispatch, already on a worker. */
+    void runAsyncDispatch(String target, DispatchState origin, ServletRequest req, ServletResponse res) {
+        String query = null;
+        String path = target;
+        int question = target.indexOf('?');
+        if (question >= 0) {
+            query = target.substring(question + 1);
+            path = target.substring(0, question);
+        }
+        String requestURI = question < 0 && path.equals(origin.path()) ? origin.requestURI() : context.getContextPath() + path;
+        DispatchState current = request.state();
+        if (request.getAttribute(AsyncContext.ASYNC_REQUEST_URI) == null) {
+            request.putAttributeQuietly(AsyncContext.ASYNC_REQUEST_URI, current.requestURI());
+            request.putAttributeQuietly(AsyncContext.ASYNC_CONTEXT_PATH, context.getContextPath());
+            request.putAttributeQuietly(AsyncContext.ASYNC_SERVLET_PATH, current.servletPath());
+            request.putAttributeQuietly(AsyncContext.ASYNC_PATH_INFO, current.pathInfo());
+            request.putAttributeQuietly(AsyncContext.ASYNC_QUERY_STRING, current.queryString());
+            request.putAttributeQuietly(AsyncContext.ASYNC_MAPPING, current.mapping());
+        }
+        String decoded;
+        try {
+            decoded = RequestPath.decode(path);
+        } catch (IllegalArgumentException e) {
+            decoded = path;
+        }
+        ServletMatch match = context.match(decoded);
+        request.state(stateFor(DispatcherType.ASYNC, requestURI, decoded, query != null ? query : origin.queryString(),
+                match, origin.parameters()));
+        dispatchAndCatch(DispatcherType.ASYNC, decoded, match, req, res);
+        afterContainerDispatch();
+    }
+
+    // ---- the end ----
+
+    /** Ends the exchange: pending error page, buffered writer output, listeners, temp files, engine completion. */
+    void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (response.isErrorPending()) {
+                ErrorDispatcher.forStatus(this);
+            }
+            response.flushWriter();
+        } catch (RuntimeException e) {
+            log.error("Failed to finish the response to {}", request, e);
+        }
+        try {
+            if (engineResponse.isSuspended()) {
+                engineResponse.complete();
+            }
+        } finally {
+            MiniAsyncContext current = async;
+            if (current != null) {
+                current.fireComplete();
+            }
+            List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
+            for (int i = listeners.size() - 1; i >= 0; i--) {
+                try {
+                    listeners.get(i).requestDestroyed(new ServletRequestEvent(context, request));
+                } catch (RuntimeException e) {
+                    log.warn("Request listener failed", e);
+                }
+            }
+            deleteParts();
+        }
+    }
+
+    private void deleteParts() {
+        List<Part> parts = request.partsIfParsed();
+        if (parts != null) {
+            for (Part part : parts) {
+                try {
+                    part.delete();
+                } catch (IOException e) {
+                    log.debug("Could not delete multipart temp file", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.minihttp.boot;
+
+import dev.minihttp.server.Handler;
+import dev.minihttp.server.ServerOptions;
+import dev.minihttp.servlet.ForwardedHeaders;
+import dev.minihttp.servlet.ServletContainer;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.springframework.boot.web.error.ErrorPage;
+import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
+import org.springframework.boot.web.server.Compression;
+import org.springframework.boot.web.server.Cookie.SameSite;
+import org.springframework.boot.web.server.MimeMappings;
+import org.springframework.boot.web.server.Shutdown;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.WebServerException;
+import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
+import org.springframework.boot.web.server.servlet.ServletContextInitializers;
+import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+
+/**
+ * Creates a {@link MiniHttpWebServer}: a minihttp {@link ServletContainer} initialised with the
+ * application's {@link ServletContextInitializer}s, served by the minihttp engine.
+ *
+ * <p>The generic settings ({@code server.*}) arrive through the setters Boot's customizers call;
+ * the engine's own ({@code minihttp.*}) through {@link #setServerOptions(ServerOptions)}, whose
+ * host, port and server header are overridden by the generic ones.
+ */
+public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServerFactory
+        implements ConfigurableServletWebServerFactory {
+
+    private final ServletWebServerSettings settings = new ServletWebServerSettings();
+    private ServerOptions serverOptions = ServerOptions.builder().build();
+    private boolean accessLogEnabled;
+    private boolean useForwardHeaders;
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    public MiniHttpServletWebServerFactory() {
+    }
+
+    public MiniHttpServletWebServerFactory(int port) {
+        super(port);
+    }
+
+    @Override
+    public ServletWebServerSettings getSettings() {
+        return settings;
+    }
+
+    public ServerOptions getServerOptions() {
+        return serverOptions;
+    }
+
+    public void setServerOptions(ServerOptions serverOptions) {
+        this.serverOptions = serverOptions;
+    }
+
+    public boolean isAccessLogEnabled() {
+        return accessLogEnabled;
+    }
+
+    public void setAccessLogEnabled(boolean accessLogEnabled) {
+        this.accessLogEnabled = accessLogEnabled;
+    }
+
+    /** Trust {@code X-Forwarded-*} from proxies on internal addresses (server.forward-headers-strategy=native). */
+    public void setUseForwardHeaders(boolean useForwardHeaders) {
+        this.useForwardHeaders = useForwardHeaders;
+    }
+
+    /** How long a graceful shutdown may take (spring.lifecycle.timeout-per-shutdown-phase). */
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    @Override
+    public WebServer getWebServer(ServletContextInitializer... initializers) {
+        rejectUnsupportedFeatures();
+        WorkerExceptions exceptions = new WorkerExceptions();
+        ServletContainer container = createContainer(exceptions, initializers);
+        try {
+            // Like Tomcat and Jetty, the context is fully initialised here, before start() binds
+            // the port: Boot needs the ServletContext while it refreshes the application context.
+            container.start();
+        } catch (ServletException | RuntimeException e) {
+            container.stop();
+            throw new WebServerException("Unable to start the minihttp servlet container", e);
+        }
+        ServerOptions options = engineOptions();
+        MiniHttpWebServer[] holder = new MiniHttpWebServer[1];
+        Handler handler = new SaturationWarnings(container.handler(), () -> holder[0].stats());
+        Compression compression = getCompression();
+        if (compression != null && compression.getEnabled()) {
+            handler = new CompressionHandler(handler, compression);
+        }
+        if (accessLogEnabled) {
+            handler = new AccessLogHandler(handler);
+        }
+        holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler, exceptions,
+                getShutdown() == Shutdown.GRACEFUL ? shutdownTimeout : null);
+        return holder[0];
+    }
+
+    private void rejectUnsupportedFeatures() {
+        if (Ssl.isEnabled(getSsl())) {
+            throw new UnsupportedServerFeatureException("server.ssl.enabled", "TLS");
+        }
+        if (getHttp2() != null && getHttp2().isEnabled()) {
+            throw new UnsupportedServerFeatureException("server.http2.enabled", "HTTP/2");
+        }
+    }
+
+    private ServerOptions engineOptions() {
+        InetAddress address = getAddress();
+        return serverOptions.toBuilder()
+                .host(address != null ? address.getHostAddress() : "0.0.0.0")
+                .port(Math.max(getPort(), 0))
+                .serverHeader(getServerHeader())
+                .build();
+    }
+
+    private ServletContainer createContainer(WorkerExceptions exceptions, ServletContextInitializer[] initializers) {
+        ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader() : getClass().getClassLoader();
+        ServletContainer container = new ServletContainer(settings.getContextPath().toString(), classLoader);
+        if (settings.getDisplayName() != null) {
+            container.displayName(settings.getDisplayName());
+        }
+        if (settings.getDocumentRoot() != null) {
+            container.documentRoot(settings.getDocumentRoot().toPath());
+        }
+        container.registerDefaultServlet(settings.isRegisterDefaultServlet());
+        for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
+            container.addMimeType(mapping.getExtension(), mapping.getMimeType());
+        }
+        if (settings.getSession().getTimeout() != null) {
+            container.sessionTimeout(settings.getSession().getTimeout());
+        }
+        for (ErrorPage page : getErrorPages()) {
+            if (page.isGlobal()) {
+                container.defaultErrorPage(page.getPath());
+            } else if (page.getException() != null) {
+                container.addErrorPage(page.getException(), page.getPath());
+            } else {
+                container.addErrorPage(page.getStatusCode(), page.getPath());
+            }
+        }
+        if (useForwardHeaders) {
+            container.forwardedHeaders(ForwardedHeaders.fromInternalProxies());
+        }
+        container.addInitializer((classes, context) -> {
+            addExceptionCountingFilter(context, exceptions);
+            for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
+                initializer.onStartup(context);
+            }
+            configureSameSite(context);
+            for (String listener : settings.getWebListenerClassNames()) {
+                context.addListener(listener);
+            }
+        });
+        return container;
+    }
+
+    /** Registered first, so that it is the outermost filter and sees everything the app lets escape. */
+    private static void addExceptionCountingFilter(ServletContext context, WorkerExceptions exceptions) {
+        FilterRegistration.Dynamic registration =
+                context.addFilter("minihttpExceptionCounter", new ExceptionCountingFilter(exceptions));
+        registration.setAsyncSupported(true);
+        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
+    }
+
+    /** Boot's shared session initializer sets every cookie attribute except SameSite; servers do that one. */
+    private void configureSameSite(ServletContext context) {
+        SameSite sameSite = settings.getSession().getCookie().getSameSite();
+        if (sameSite != null && sameSite != SameSite.OMITTED && sameSite.attributeValue() != null) {
+            context.getSessionCookieConfig().setAttribute("SameSite", sameSite.attributeValue());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.minihttp.boot.actuate;
+
+import dev.minihttp.boot.MiniHttpWebServer;
+import dev.minihttp.server.ServerOptions;
+import dev.minihttp.server.ServerStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * {@code /actuator/minihttp}: how the server is configured, the live snapshot, what each busy
+ * worker is doing (method, path without the query string, elapsed time) and the exceptions
+ * counted per worker thread. The first place to look when the queue grows.
+ */
+@Endpoint(id = "minihttp")
+public class MiniHttpEndpoint {
+
+    private final ApplicationContext context;
+
+    public MiniHttpEndpoint(ApplicationContext context) {
+        this.context = context;
+    }
+
+    @ReadOperation
+    public Map<String, Object> minihttp() {
+        MiniHttpWebServer server = MiniHttpWebServers.find(context);
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (server == null) {
+            result.put("running", false);
+            return result;
+        }
+        ServerStats stats = server.stats();
+        result.put("running", stats.running());
+        result.put("port", server.getPort());
+        result.put("config", config(server.options()));
+        result.put("snapshot", snapshot(stats));
+        result.put("workers", workers(stats));
+        result.put("exceptions", stats.exceptions().stream()
+                .map(e -> Map.of("thread", e.thread(), "exception", e.exception(), "count", e.count()))
+                .toList());
+        return result;
+    }
+
+    private static Map<String, Object> config(ServerOptions options) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("threads", options.workerThreads());
+        config.put("virtualThreads", options.virtualThreads());
+        config.put("queueCapacity", options.queueCapacity());
+        config.put("queueTimeout", options.queueTimeout().toString());
+        config.put("ioThreads", options.ioThreads());
+        config.put("maxConnections", options.maxConnections());
+        config.put("requestHeadTimeout", options.requestHeadTimeout().toString());
+        config.put("idleTimeout", options.idleTimeout().toString());
+        config.put("maxRequestHeadSize", options.maxRequestHeadSize());
+        config.put("maxHeaders", options.maxHeaderCount());
+        config.put("maxRequestBodySize", options.maxRequestBodySize());
+        config.put("bodyBufferThreshold", options.bodyBufferThreshold());
+        config.put("maxKeepAliveRequests", options.maxKeepAliveRequests());
+        return config;
+    }
+
+    private static Map<String, Object> snapshot(ServerStats stats) {
+        Map<String, Object> snapshot = new LinkedHashMap<>();
+        snapshot.put("threadsMax", stats.maxThreads());
+        snapshot.put("threadsCurrent", stats.currentThreads());
+        snapshot.put("threadsBusy", stats.busyThreads());
+        snapshot.put("queueSize", stats.queueSize());
+        snapshot.put("queueCapacity", stats.queueCapacity());
+        snapshot.put("connections", stats.connections());
+        snapshot.put("maxConnections", stats.maxConnections());
+        snapshot.put("requests", stats.requests());
+        snapshot.put("rejected", stats.rejected());
+        snapshot.put("queueWaitCount", stats.queueWaitCount());
+        snapshot.put("queueWaitTotalMillis", TimeUnit.NANOSECONDS.toMillis(stats.queueWaitTotalNanos()));
+        snapshot.put("queueWaitMaxMillis", TimeUnit.NANOSECONDS.toMillis(stats.queueWaitMaxNanos()));
+        snapshot.put("errors", stats.errors());
+        if (stats.lastError() != null) {
+            snapshot.put("lastError", stats.lastError());
+        }
+        return snapshot;
+    }
+
+    /** Every worker: idle, or busy with method, path (no query string) and elapsed time. */
+    private static List<Map<String, Object>> workers(ServerStats stats) {
+        List<Map<String, Object>> workers = new ArrayList<>();
+        for (ServerStats.WorkerActivity activity : stats.workers()) {
+            Map<String, Object> worker = new LinkedHashMap<>();
+            worker.put("thread", activity.thread());
+            worker.put("state", activity.busy() ? "busy" : "idle");
+            if (activity.busy()) {
+                worker.put("method", activity.method());
+                worker.put("path", activity.path());
+                worker.put("elapsedMillis", TimeUnit.NANOSECONDS.toMillis(activity.elapsedNanos()));
+            }
+            workers.add(worker);
+        }
+        return workers;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.minihttp.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** IDEs complete every minihttp.* property with a description and its default. */
+class ConfigurationMetadataTest {
+
+    @Test
+    void metadataListsEveryPropertyWithDescriptionAndDefault() throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        Map<String, JsonNode> properties = new HashMap<>();
+        for (String file : List.of("META-INF/spring-configuration-metadata.json")) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(file)) {
+                assertThat(in).as(file).isNotNull();
+                json.readTree(in).get("properties").forEach(p -> properties.put(p.get("name").asString(), p));
+            }
+        }
+        List<String> expected = List.of("minihttp.threads", "minihttp.queue-capacity", "minihttp.queue-timeout",
+                "minihttp.io-threads", "minihttp.max-connections", "minihttp.request-head-timeout",
+                "minihttp.idle-timeout", "minihttp.max-request-body-size", "minihttp.body-buffer-threshold",
+                "minihttp.max-headers", "minihttp.max-keep-alive-requests", "minihttp.virtual-threads",
+                "minihttp.access-log.enabled");
+        for (String name : expected) {
+            assertThat(properties).as(name).containsKey(name);
+            assertThat(properties.get(name).hasNonNull("description")).as(name + " description").isTrue();
+            assertThat(properties.get(name).hasNonNull("defaultValue")).as(name + " default").isTrue();
+        }
+        assertThat(properties.get("minihttp.threads").get("defaultValue").asInt()).isEqualTo(200);
+    }
+}
