@@ -50,6 +50,7 @@ final class MiniAsyncContext implements AsyncContext {
     private Phase phase = Phase.STARTED;
     private boolean containerThreadActive = true;
     private String dispatchTarget;
+    private Throwable taskFailure; // a start() task failed while the container thread was still busy
     private long timeoutMillis;
     private ScheduledFuture<?> timeout;
     private int generation;
@@ -79,6 +80,7 @@ final class MiniAsyncContext implements AsyncContext {
             timeoutMillis = cycle.context().asyncTimeoutMillis();
             previous = new ArrayList<>(listeners);
             listeners.clear();
+            taskFailure = null;
         }
         for (Registered registered : previous) {
             try {
@@ -100,8 +102,19 @@ final class MiniAsyncContext implements AsyncContext {
             containerThreadActive = false;
             switch (phase) {
                 case STARTED -> {
-                    scheduleTimeout();
-                    next = null;
+                    if (taskFailure != null) {
+                        Throwable failure = taskFailure;
+                        taskFailure = null;
+                        phase = Phase.DISPATCHING; // ends when the error dispatch returns
+                        containerThreadActive = true;
+                        next = () -> {
+                            cycle.handleException(failure);
+                            cycle.afterContainerDispatch();
+                        };
+                    } else {
+                        scheduleTimeout();
+                        next = null;
+                    }
                 }
                 case COMPLETE_PENDING -> {
                     phase = Phase.COMPLETED;
@@ -214,7 +227,7 @@ final class MiniAsyncContext implements AsyncContext {
             res = response;
         }
         try {
-            cycle.exchange().workers().execute(() -> cycle.runAsyncDispatch(target, from, req, res));
+            cycle.exchange().workers().execute(withContextLoader(() -> cycle.runAsyncDispatch(target, from, req, res)));
         } catch (RejectedExecutionException e) {
             log.warn("Async dispatch of {} rejected by the worker pool; closing the exchange", cycle.request(), e);
             synchronized (this) {
@@ -250,7 +263,32 @@ final class MiniAsyncContext implements AsyncContext {
 
     @Override
     public void start(Runnable run) {
-        cycle.exchange().workers().execute(run);
+        if (run == null) {
+            throw new NullPointerException("run");
+        }
+        cycle.exchange().workers().execute(withContextLoader(() -> {
+            try {
+                run.run();
+            } catch (Throwable t) {
+                // Servlet spec 2.3.3.3: onError listeners, then an error dispatch if none of them acted.
+                cycle.asyncTaskFailed(t);
+            }
+        }));
+    }
+
+    /** Application code on a worker sees the application's class loader, as in the request dispatch. */
+    private Runnable withContextLoader(Runnable task) {
+        ClassLoader loader = cycle.context().getClassLoader();
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                task.run();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
     }
 
     @Override
@@ -297,7 +335,7 @@ final class MiniAsyncContext implements AsyncContext {
             containerThreadActive = true;
         }
         try {
-            cycle.exchange().workers().execute(this::runTimeoutListeners);
+            cycle.exchange().workers().execute(withContextLoader(this::runTimeoutListeners));
         } catch (RejectedExecutionException e) {
             runTimeoutListeners(); // the server is stopping: finish on the timer rather than leak the exchange
         }
@@ -344,6 +382,26 @@ final class MiniAsyncContext implements AsyncContext {
             return true;
         }
         return phase == Phase.DISPATCHING;
+    }
+
+    /**
+     * After onError listeners ran for a failed {@code start()} task: true when none of them
+     * completed or dispatched and no container thread is busy with the request, so the caller
+     * renders the error now. When a container thread is still busy, the error is rendered when it
+     * returns.
+     */
+    synchronized boolean takeOverAfterTaskError(Throwable failure) {
+        if (phase != Phase.STARTED) {
+            return false;
+        }
+        cancelTimeout();
+        if (containerThreadActive) {
+            taskFailure = failure;
+            return false;
+        }
+        phase = Phase.DISPATCHING;
+        containerThreadActive = true;
+        return true;
     }
 
     void fireError(Throwable failure) {

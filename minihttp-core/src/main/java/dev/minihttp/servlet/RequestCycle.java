@@ -100,9 +100,7 @@ final class RequestCycle {
         try {
             invoke(type, path, match, req, res);
         } catch (Throwable t) {
-            if (t instanceof Error error && !(t instanceof StackOverflowError)) {
-                log.error("Error escaped the servlet chain of {}", request, t);
-            }
+            failed(t);
             MiniAsyncContext current = async;
             if (current != null) {
                 current.fireError(t);
@@ -130,10 +128,32 @@ final class RequestCycle {
         }
     }
 
+    /**
+     * An exception escaped application code and the container answers it (error page, 500 or a
+     * closed connection), so the engine never sees it: log it once and have the engine count it
+     * against this worker thread, as it would had it escaped the handler.
+     */
+    void failed(Throwable failure) {
+        log.error("Request {} failed", request, failure);
+        engineResponse.reportException(failure);
+    }
+
+    /** An {@code AsyncContext.start} task threw: onError listeners, then the error page unless one of them acted. */
+    void asyncTaskFailed(Throwable failure) {
+        failed(failure);
+        MiniAsyncContext current = async;
+        current.fireError(failure);
+        if (current.takeOverAfterTaskError(failure)) {
+            handleException(failure);
+            afterContainerDispatch();
+        }
+    }
+
+    /** Answers an exception that was already logged and counted: error page, or a closed connection when committed. */
     void handleException(Throwable failure) {
         if (engineResponse.isCommitted()) {
             // Too late for a status: the client must not mistake a truncated body for a whole one.
-            log.error("Exception after the response to {} was committed; closing the connection", request, failure);
+            log.debug("Response to {} already committed; closing the connection", request);
             engineResponse.abort();
             finished = true;
             return;
