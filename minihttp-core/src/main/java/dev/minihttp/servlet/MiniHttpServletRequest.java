@@ -533,15 +533,20 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, cycle.response());
+        checkAsyncSupported();
+        return cycle.startAsync(this, cycle.response(), true, false);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        checkAsyncSupported();
+        return cycle.startAsync(request, response, request == this && response == cycle.response(), true);
+    }
+
+    private void checkAsyncSupported() {
         if (!asyncSupported) {
             throw new IllegalStateException("A filter or servlet of this request does not support async operations");
         }
-        return cycle.startAsync(request, response, request == this && response == cycle.response());
     }
 
     @Override
