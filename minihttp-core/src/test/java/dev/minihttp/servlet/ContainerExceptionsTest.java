@@ -24,6 +24,12 @@ class ContainerExceptionsTest {
             context.addServlet("throws", new LambdaServlet((req, res) -> {
                 throw new IllegalStateException("secret detail");
             })).addMapping("/throws");
+            context.addServlet("gzip-throws", new LambdaServlet((req, res) -> {
+                res.setHeader("Content-Encoding", "gzip");
+                res.setHeader("Content-Disposition", "attachment; filename=report.csv.gz");
+                res.setHeader("X-App", "kept");
+                throw new IllegalStateException("secret detail");
+            })).addMapping("/gzip-throws");
             context.addServlet("overflow", new LambdaServlet((req, res) -> {
                 throw new StackOverflowError();
             })).addMapping("/overflow");
@@ -77,6 +83,20 @@ class ContainerExceptionsTest {
             assertThat(count.thread()).matches("minihttp-worker-\\d+");
             assertThat(count.count()).isEqualTo(1);
             assertThat(server.server.stats().errors()).isZero();
+        }
+    }
+
+    @Test
+    void plain500DropsHeadersDescribingTheBodyTheAppMeantToSend() throws Exception {
+        try (ServletTestServer server = serve(false)) {
+            HttpResponse<String> response = server.get("/gzip-throws");
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).isEqualTo("500 Internal Server Error\n");
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain;charset=UTF-8");
+            assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(response.headers().firstValue("Content-Disposition")).isEmpty();
+            assertThat(response.headers().firstValue("X-App")).hasValue("kept");
         }
     }
 
