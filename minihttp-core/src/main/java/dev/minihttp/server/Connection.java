@@ -116,13 +116,8 @@ final class Connection {
         }
         if (read < 0) {
             // The client is done sending. What it sent completely was answered; the rest is lost.
-            // It may only have half-closed (a shell pipe, `nc -N`) and still be reading: a response
-            // the socket has not taken yet is flushed before closing, not thrown away.
-            if (output.hasPending()) {
-                closeAfterFlush();
-            } else {
-                close();
-            }
+            // It may only have half-closed (a shell pipe, `nc -N`) and still be reading.
+            closeBetweenRequests();
             return;
         }
         if (read == 0) {
@@ -193,7 +188,7 @@ final class Connection {
         if (parsed.expectContinue()) {
             // 100 only when the request will run; a client that waits for it then never sends the body.
             if (!server.pool().hasRoom()) {
-                server.counters.rejected("queue_full");
+                server.counters.rejected(refusalReason());
                 refuse(503, "Server busy, try again later", retryAfter());
                 return false;
             }
@@ -248,9 +243,18 @@ final class Connection {
                 trailers == null ? new HttpHeaders(0) : trailers, lastAllowed);
         server.counters.requests.increment();
         if (!server.pool().submit(exchange)) {
-            server.counters.rejected("queue_full");
-            exchange.reject("queue_full");
+            String reason = refusalReason();
+            server.counters.rejected(reason);
+            exchange.reject(reason);
         }
+    }
+
+    /**
+     * Why the pool refused work: full, or no longer taking any because the server is shutting
+     * down. A deploy must not show up as saturation in the rejection metric.
+     */
+    private String refusalReason() {
+        return server.isDraining() ? "shutdown" : "queue_full";
     }
 
     static HttpHeaders retryAfter(int seconds) {
@@ -397,7 +401,14 @@ final class Connection {
             case READING -> {
                 if (head == null && !parser.hasPartialHead()) {
                     long limit = requestCount == 0 ? options.requestHeadTimeout().toNanos() : options.idleTimeout().toNanos();
-                    if (draining || now - idleSinceNanos > limit) {
+                    if (output.hasPending()) {
+                        // Still sending the last response to a slow reader: not idle (the write
+                        // timeout bounds this). The idle clock starts once the output is out.
+                        idleSinceNanos = now;
+                        if (draining) {
+                            closeBetweenRequests();
+                        }
+                    } else if (draining || now - idleSinceNanos > limit) {
                         close();
                     }
                 } else if (head == null) {
@@ -437,6 +448,18 @@ final class Connection {
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
         if (state == State.READING && head == null && !parser.hasPartialHead()) {
+            closeBetweenRequests();
+        }
+    }
+
+    /**
+     * Ends a connection that sits between requests: at once, or, when the last response is still
+     * going out, after it (closing now would truncate it, since the socket drops unsent bytes).
+     */
+    private void closeBetweenRequests() {
+        if (output.hasPending()) {
+            closeAfterFlush();
+        } else {
             close();
         }
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param connections        open connections
  * @param maxConnections     the connection bound
  * @param requests           requests handed to the pool since start (run, waiting or rejected)
- * @param rejected           requests answered 503 by the pool, by reason ({@code queue_full}, {@code queue_timeout})
+ * @param rejected           requests answered 503 by the pool, by reason ({@code queue_full}, {@code queue_timeout},
+ *                           {@code shutdown}: completed while a graceful shutdown was under way)
  * @param queueWaitCount     requests that left the queue for a worker
  * @param queueWaitTotalNanos their summed time in the queue
  * @param queueWaitMaxNanos  the longest such wait since start

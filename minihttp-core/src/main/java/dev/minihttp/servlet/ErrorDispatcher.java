@@ -33,7 +33,6 @@ final class ErrorDispatcher {
         MiniHttpServletResponse response = cycle.response();
         Throwable cause = failure instanceof ServletException servletException && servletException.getRootCause() != null
                 ? servletException.getRootCause() : failure;
-        log.error("Request {} failed", cycle.request(), failure);
         if (response.exchange().isCommitted()) {
             response.exchange().abort();
             return;
@@ -84,6 +83,7 @@ final class ErrorDispatcher {
             }
         } catch (Throwable t) {
             log.error("The error page {} failed for {}", location, request, t);
+            response.exchange().reportException(t);
             if (response.exchange().isCommitted()) {
                 response.exchange().abort();
             } else {

@@ -6,6 +6,7 @@ import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -41,23 +42,24 @@ final class FilterHolder extends RegistrationBase implements FilterRegistration.
         }
     }
 
+    // Duplicates are harmless and allowed (Set.of would reject them); the order is kept.
     @Override
     public void addMappingForServletNames(EnumSet<DispatcherType> dispatcherTypes, boolean isMatchAfter, String... servletNames) {
-        if (servletNames == null || servletNames.length == 0) {
-            throw new IllegalArgumentException("No servlet names given");
+        if (servletNames == null || servletNames.length == 0 || Arrays.asList(servletNames).contains(null)) {
+            throw new IllegalArgumentException("No servlet names given, or a null one");
         }
         context.checkNotStarted();
-        context.addFilterMapping(new FilterMapping(this, Set.of(), new LinkedHashSet<>(Set.of(servletNames)),
+        context.addFilterMapping(new FilterMapping(this, Set.of(), new LinkedHashSet<>(Arrays.asList(servletNames)),
                 types(dispatcherTypes), isMatchAfter));
     }
 
     @Override
     public void addMappingForUrlPatterns(EnumSet<DispatcherType> dispatcherTypes, boolean isMatchAfter, String... urlPatterns) {
-        if (urlPatterns == null || urlPatterns.length == 0) {
-            throw new IllegalArgumentException("No URL patterns given");
+        if (urlPatterns == null || urlPatterns.length == 0 || Arrays.asList(urlPatterns).contains(null)) {
+            throw new IllegalArgumentException("No URL patterns given, or a null one");
         }
         context.checkNotStarted();
-        context.addFilterMapping(new FilterMapping(this, new LinkedHashSet<>(Set.of(urlPatterns)), Set.of(),
+        context.addFilterMapping(new FilterMapping(this, new LinkedHashSet<>(Arrays.asList(urlPatterns)), Set.of(),
                 types(dispatcherTypes), isMatchAfter));
     }
 

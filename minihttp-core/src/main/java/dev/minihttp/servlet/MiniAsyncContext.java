@@ -7,10 +7,12 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -41,30 +43,88 @@ final class MiniAsyncContext implements AsyncContext {
     private record Registered(AsyncListener listener, ServletRequest request, ServletResponse response) {
     }
 
+    /**
+     * Where an ASYNC dispatch goes: the request URI it will show, the decoded path it is mapped
+     * on, its query string and parameter overlay (null: the request's own).
+     */
+    record Target(String requestURI, String path, String query, Map<String, List<String>> parameters) {
+
+        static Target of(DispatchState state) {
+            return new Target(state.requestURI(), state.path(), state.queryString(), state.parameters());
+        }
+
+        /** A context-relative, still encoded path with an optional query, as {@code dispatch(String)} takes it. */
+        static Target parse(String contextPath, String pathAndQuery, DispatchState origin) {
+            String path = pathAndQuery;
+            String query = origin.queryString();
+            int question = pathAndQuery.indexOf('?');
+            if (question >= 0) {
+                query = pathAndQuery.substring(question + 1);
+                path = pathAndQuery.substring(0, question);
+            }
+            String decoded;
+            try {
+                decoded = RequestPath.decode(path);
+            } catch (IllegalArgumentException e) {
+                decoded = path;
+            }
+            return new Target(contextPath + path, decoded, query, origin.parameters());
+        }
+    }
+
     private final RequestCycle cycle;
     private final List<Registered> listeners = new CopyOnWriteArrayList<>();
     private ServletRequest request;
     private ServletResponse response;
     private boolean original;
     private DispatchState origin;
+    private Target dispatchBack; // where dispatch() goes, fixed when async starts
     private Phase phase = Phase.STARTED;
     private boolean containerThreadActive = true;
-    private String dispatchTarget;
+    private Target dispatchTarget;
+    private Throwable taskFailure; // a start() task failed while the container thread was still busy
     private long timeoutMillis;
     private ScheduledFuture<?> timeout;
     private int generation;
 
-    MiniAsyncContext(RequestCycle cycle, ServletRequest request, ServletResponse response, boolean original, DispatchState origin) {
+    MiniAsyncContext(RequestCycle cycle, ServletRequest request, ServletResponse response, boolean original,
+                     boolean explicit, DispatchState origin) {
         this.cycle = cycle;
         this.request = request;
         this.response = response;
         this.original = original;
         this.origin = origin;
+        this.dispatchBack = dispatchBack(request, explicit, origin);
         this.timeoutMillis = cycle.context().asyncTimeoutMillis();
     }
 
+    /**
+     * The target of {@code dispatch()}, per its Javadoc: after {@code startAsync(request, response)}
+     * with an {@link HttpServletRequest}, that request's URI; otherwise the URI the container last
+     * dispatched the request to (so {@code startAsync()} inside a forward goes back to the original
+     * URI). Forwards here change the container's request in place instead of wrapping it, so the
+     * URI is read now, while the forward that called startAsync is still in effect — later it
+     * would already be restored.
+     */
+    private Target dispatchBack(ServletRequest req, boolean explicit, DispatchState state) {
+        MiniHttpServletRequest base = cycle.request();
+        if (explicit && req instanceof HttpServletRequest http) {
+            String uri = http.getRequestURI();
+            if (req == base || uri == null || uri.equals(base.getRequestURI())) {
+                return Target.of(state);
+            }
+            // A wrapper with a URI of its own (Spring's ForwardedHeaderFilter, UrlHandlerFilter...).
+            String contextPath = http.getContextPath();
+            String path = contextPath != null && !contextPath.isEmpty() && uri.startsWith(contextPath)
+                    ? uri.substring(contextPath.length()) : uri;
+            return Target.parse(cycle.context().getContextPath(), path.isEmpty() ? "/" : path, state);
+        }
+        DispatchState last = cycle.lastContainerDispatch();
+        return Target.of(last != null ? last : state);
+    }
+
     /** startAsync during an async dispatch: listeners hear onStartAsync and must register again. */
-    void restart(ServletRequest req, ServletResponse res, boolean isOriginal, DispatchState state) {
+    void restart(ServletRequest req, ServletResponse res, boolean isOriginal, boolean explicit, DispatchState state) {
         List<Registered> previous;
         synchronized (this) {
             if (phase != Phase.DISPATCHING) {
@@ -76,9 +136,11 @@ final class MiniAsyncContext implements AsyncContext {
             response = res;
             original = isOriginal;
             origin = state;
+            dispatchBack = dispatchBack(req, explicit, state);
             timeoutMillis = cycle.context().asyncTimeoutMillis();
             previous = new ArrayList<>(listeners);
             listeners.clear();
+            taskFailure = null;
         }
         for (Registered registered : previous) {
             try {
@@ -100,8 +162,19 @@ final class MiniAsyncContext implements AsyncContext {
             containerThreadActive = false;
             switch (phase) {
                 case STARTED -> {
-                    scheduleTimeout();
-                    next = null;
+                    if (taskFailure != null) {
+                        Throwable failure = taskFailure;
+                        taskFailure = null;
+                        phase = Phase.DISPATCHING; // ends when the error dispatch returns
+                        containerThreadActive = true;
+                        next = () -> {
+                            cycle.handleException(failure);
+                            cycle.afterContainerDispatch();
+                        };
+                    } else {
+                        scheduleTimeout();
+                        next = null;
+                    }
                 }
                 case COMPLETE_PENDING -> {
                     phase = Phase.COMPLETED;
@@ -164,8 +237,11 @@ final class MiniAsyncContext implements AsyncContext {
 
     @Override
     public void dispatch() {
-        // Back to the path the request had when async started; its query string is kept.
-        dispatch(origin.path());
+        Target target;
+        synchronized (this) {
+            target = dispatchBack;
+        }
+        dispatchTo(target);
     }
 
     @Override
@@ -173,6 +249,14 @@ final class MiniAsyncContext implements AsyncContext {
         if (path == null || !path.startsWith("/")) {
             throw new IllegalArgumentException("Dispatch path must start with '/': " + path);
         }
+        DispatchState from;
+        synchronized (this) {
+            from = origin;
+        }
+        dispatchTo(Target.parse(cycle.context().getContextPath(), path, from));
+    }
+
+    private void dispatchTo(Target path) {
         boolean now;
         synchronized (this) {
             if (phase != Phase.STARTED) {
@@ -203,18 +287,16 @@ final class MiniAsyncContext implements AsyncContext {
     }
 
     private void submitDispatch() {
-        String target;
-        DispatchState from;
+        Target target;
         ServletRequest req;
         ServletResponse res;
         synchronized (this) {
             target = dispatchTarget;
-            from = origin;
             req = request;
             res = response;
         }
         try {
-            cycle.exchange().workers().execute(() -> cycle.runAsyncDispatch(target, from, req, res));
+            cycle.exchange().workers().execute(withContextLoader(() -> cycle.runAsyncDispatch(target, req, res)));
         } catch (RejectedExecutionException e) {
             log.warn("Async dispatch of {} rejected by the worker pool; closing the exchange", cycle.request(), e);
             synchronized (this) {
@@ -250,7 +332,32 @@ final class MiniAsyncContext implements AsyncContext {
 
     @Override
     public void start(Runnable run) {
-        cycle.exchange().workers().execute(run);
+        if (run == null) {
+            throw new NullPointerException("run");
+        }
+        cycle.exchange().workers().execute(withContextLoader(() -> {
+            try {
+                run.run();
+            } catch (Throwable t) {
+                // Servlet spec 2.3.3.3: onError listeners, then an error dispatch if none of them acted.
+                cycle.asyncTaskFailed(t);
+            }
+        }));
+    }
+
+    /** Application code on a worker sees the application's class loader, as in the request dispatch. */
+    private Runnable withContextLoader(Runnable task) {
+        ClassLoader loader = cycle.context().getClassLoader();
+        return () -> {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                task.run();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        };
     }
 
     @Override
@@ -297,7 +404,7 @@ final class MiniAsyncContext implements AsyncContext {
             containerThreadActive = true;
         }
         try {
-            cycle.exchange().workers().execute(this::runTimeoutListeners);
+            cycle.exchange().workers().execute(withContextLoader(this::runTimeoutListeners));
         } catch (RejectedExecutionException e) {
             runTimeoutListeners(); // the server is stopping: finish on the timer rather than leak the exchange
         }
@@ -344,6 +451,26 @@ final class MiniAsyncContext implements AsyncContext {
             return true;
         }
         return phase == Phase.DISPATCHING;
+    }
+
+    /**
+     * After onError listeners ran for a failed {@code start()} task: true when none of them
+     * completed or dispatched and no container thread is busy with the request, so the caller
+     * renders the error now. When a container thread is still busy, the error is rendered when it
+     * returns.
+     */
+    synchronized boolean takeOverAfterTaskError(Throwable failure) {
+        if (phase != Phase.STARTED) {
+            return false;
+        }
+        cancelTimeout();
+        if (containerThreadActive) {
+            taskFailure = failure;
+            return false;
+        }
+        phase = Phase.DISPATCHING;
+        containerThreadActive = true;
+        return true;
     }
 
     void fireError(Throwable failure) {

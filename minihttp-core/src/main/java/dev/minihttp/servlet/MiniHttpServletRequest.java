@@ -42,6 +42,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The container's {@link HttpServletRequest} over one engine {@link Request}. The dispatch
@@ -49,6 +51,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * dispatches and restored afterwards, so a servlet always sees the view its dispatch defines.
  */
 final class MiniHttpServletRequest implements HttpServletRequest {
+
+    private static final Logger log = LoggerFactory.getLogger(MiniHttpServletRequest.class);
 
     private enum BodyUse { NONE, STREAM, READER }
 
@@ -234,8 +238,10 @@ final class MiniHttpServletRequest implements HttpServletRequest {
                                 .add(new String(part.getInputStream().readAllBytes(), partCharset(part)));
                     }
                 }
-            } catch (IOException | ServletException e) {
-                throw new IllegalStateException("Cannot read the multipart body", e);
+            } catch (IOException | ServletException | IllegalStateException e) {
+                // As on Tomcat: parameters stay those of the query string, and getParts() throws
+                // the failure itself (Spring sniffs its "exceeds ... size" message to answer 413).
+                log.debug("Multipart body of {} not available as parameters: {}", this, e.getMessage());
             }
         }
     }
@@ -533,15 +539,20 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     @Override
     public AsyncContext startAsync() {
-        return startAsync(this, cycle.response());
+        checkAsyncSupported();
+        return cycle.startAsync(this, cycle.response(), true, false);
     }
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        checkAsyncSupported();
+        return cycle.startAsync(request, response, request == this && response == cycle.response(), true);
+    }
+
+    private void checkAsyncSupported() {
         if (!asyncSupported) {
             throw new IllegalStateException("A filter or servlet of this request does not support async operations");
         }
-        return cycle.startAsync(request, response, request == this && response == cycle.response());
     }
 
     @Override

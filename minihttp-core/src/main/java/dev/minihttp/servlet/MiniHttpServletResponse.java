@@ -138,6 +138,11 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         exchange.headers().add("Set-Cookie", CookieCodec.format(config.getName(), sessionId, attributes));
     }
 
+    // Headers that describe the body the application meant to send; the container's plain text
+    // replaces that body, and a Content-Encoding left over would make it unreadable.
+    private static final String[] REPRESENTATION_HEADERS = {"Content-Encoding", "Content-Range", "Content-Disposition",
+        "Content-Language", "ETag", "Last-Modified"};
+
     /** Writes the container's own short plain-text error body (no stack trace, nothing from the app). */
     void writeContainerError(int status) throws IOException {
         if (exchange.isCommitted()) {
@@ -145,6 +150,9 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         }
         exchange.resetBuffer();
         exchange.status(status);
+        for (String header : REPRESENTATION_HEADERS) {
+            exchange.headers().remove(header);
+        }
         exchange.headers().set("Content-Type", "text/plain;charset=UTF-8");
         String reason = reasonPhrase(status);
         byte[] body = (status + " " + (reason == null ? "" : reason) + "\n").getBytes(StandardCharsets.UTF_8);

@@ -10,9 +10,13 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** An in-memory session. Its id can change ({@code changeSessionId}); the store re-keys it then. */
 final class MiniSession implements HttpSession {
+
+    private static final Logger log = LoggerFactory.getLogger(MiniSession.class);
 
     private final SessionStore store;
     private final MiniServletContext context;
@@ -155,10 +159,18 @@ final class MiniSession implements HttpSession {
 
     /** Called by the store once the session left it: listeners see it still valid, then it is emptied. */
     void expireNow() {
-        for (String name : new ArrayList<>(attributes.keySet())) {
-            removeQuietly(name);
+        try {
+            for (String name : new ArrayList<>(attributes.keySet())) {
+                try {
+                    removeQuietly(name);
+                } catch (RuntimeException e) {
+                    log.warn("Unbinding session attribute {} failed", name, e);
+                }
+            }
+        } finally {
+            attributes.clear();
+            valid = false;
         }
-        valid = false;
     }
 
     @Override

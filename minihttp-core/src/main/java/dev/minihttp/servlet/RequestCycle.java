@@ -32,6 +32,7 @@ final class RequestCycle {
     private final MiniHttpServletRequest request;
     private final MiniHttpServletResponse response;
     private volatile MiniAsyncContext async;
+    private volatile DispatchState lastContainerDispatch; // REQUEST or ASYNC; forwards and includes are not the container's
     private volatile boolean finished;
 
     RequestCycle(MiniServletContext context, Request exchange, Response engineResponse) {
@@ -77,13 +78,23 @@ final class RequestCycle {
             path = path.length() == contextPath.length() ? "/" : path.substring(contextPath.length());
         }
         ServletMatch match = context.match(path);
-        request.state(stateFor(DispatcherType.REQUEST, exchange.path(), path, exchange.query(), match, null));
+        containerDispatch(stateFor(DispatcherType.REQUEST, exchange.path(), path, exchange.query(), match, null));
         List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
         for (ServletRequestListener listener : listeners) {
             listener.requestInitialized(new ServletRequestEvent(context, request));
         }
         dispatchAndCatch(DispatcherType.REQUEST, path, match, request, response);
         afterContainerDispatch();
+    }
+
+    private void containerDispatch(DispatchState state) {
+        lastContainerDispatch = state;
+        request.state(state);
+    }
+
+    /** Where the request was when the container last dispatched it (what {@code AsyncContext.dispatch()} returns to). */
+    DispatchState lastContainerDispatch() {
+        return lastContainerDispatch;
     }
 
     static DispatchState stateFor(DispatcherType type, String requestURI, String path, String query, ServletMatch match,
@@ -100,9 +111,7 @@ final class RequestCycle {
         try {
             invoke(type, path, match, req, res);
         } catch (Throwable t) {
-            if (t instanceof Error error && !(t instanceof StackOverflowError)) {
-                log.error("Error escaped the servlet chain of {}", request, t);
-            }
+            failed(t);
             MiniAsyncContext current = async;
             if (current != null) {
                 current.fireError(t);
@@ -130,10 +139,32 @@ final class RequestCycle {
         }
     }
 
+    /**
+     * An exception escaped application code and the container answers it (error page, 500 or a
+     * closed connection), so the engine never sees it: log it once and have the engine count it
+     * against this worker thread, as it would had it escaped the handler.
+     */
+    void failed(Throwable failure) {
+        log.error("Request {} failed", request, failure);
+        engineResponse.reportException(failure);
+    }
+
+    /** An {@code AsyncContext.start} task threw: onError listeners, then the error page unless one of them acted. */
+    void asyncTaskFailed(Throwable failure) {
+        failed(failure);
+        MiniAsyncContext current = async;
+        current.fireError(failure);
+        if (current.takeOverAfterTaskError(failure)) {
+            handleException(failure);
+            afterContainerDispatch();
+        }
+    }
+
+    /** Answers an exception that was already logged and counted: error page, or a closed connection when committed. */
     void handleException(Throwable failure) {
         if (engineResponse.isCommitted()) {
             // Too late for a status: the client must not mistake a truncated body for a whole one.
-            log.error("Exception after the response to {} was committed; closing the connection", request, failure);
+            log.debug("Response to {} already committed; closing the connection", request);
             engineResponse.abort();
             finished = true;
             return;
@@ -153,16 +184,21 @@ final class RequestCycle {
 
     // ---- async ----
 
-    AsyncContext startAsync(ServletRequest req, ServletResponse res, boolean original) {
+    /**
+     * @param original whether {@code req} and {@code res} are the container's own objects
+     * @param explicit whether the application passed them ({@code startAsync(req, res)}) rather
+     *                 than calling {@code startAsync()}; it changes where {@code dispatch()} goes
+     */
+    AsyncContext startAsync(ServletRequest req, ServletResponse res, boolean original, boolean explicit) {
         if (finished) {
             throw new IllegalStateException("The response has already been completed");
         }
         MiniAsyncContext current = async;
         if (current == null) {
-            current = new MiniAsyncContext(this, req, res, original, request.state());
+            current = new MiniAsyncContext(this, req, res, original, explicit, request.state());
             async = current;
         } else {
-            current.restart(req, res, original, request.state());
+            current.restart(req, res, original, explicit, request.state());
         }
         if (!engineResponse.isSuspended()) {
             engineResponse.suspend();
@@ -181,15 +217,7 @@ final class RequestCycle {
     }
 
     /** An ASYNC dispatch, already on a worker. */
-    void runAsyncDispatch(String target, DispatchState origin, ServletRequest req, ServletResponse res) {
-        String query = null;
-        String path = target;
-        int question = target.indexOf('?');
-        if (question >= 0) {
-            query = target.substring(question + 1);
-            path = target.substring(0, question);
-        }
-        String requestURI = question < 0 && path.equals(origin.path()) ? origin.requestURI() : context.getContextPath() + path;
+    void runAsyncDispatch(MiniAsyncContext.Target target, ServletRequest req, ServletResponse res) {
         DispatchState current = request.state();
         if (request.getAttribute(AsyncContext.ASYNC_REQUEST_URI) == null) {
             request.putAttributeQuietly(AsyncContext.ASYNC_REQUEST_URI, current.requestURI());
@@ -199,16 +227,10 @@ final class RequestCycle {
             request.putAttributeQuietly(AsyncContext.ASYNC_QUERY_STRING, current.queryString());
             request.putAttributeQuietly(AsyncContext.ASYNC_MAPPING, current.mapping());
         }
-        String decoded;
-        try {
-            decoded = RequestPath.decode(path);
-        } catch (IllegalArgumentException e) {
-            decoded = path;
-        }
-        ServletMatch match = context.match(decoded);
-        request.state(stateFor(DispatcherType.ASYNC, requestURI, decoded, query != null ? query : origin.queryString(),
-                match, origin.parameters()));
-        dispatchAndCatch(DispatcherType.ASYNC, decoded, match, req, res);
+        ServletMatch match = context.match(target.path());
+        containerDispatch(stateFor(DispatcherType.ASYNC, target.requestURI(), target.path(), target.query(), match,
+                target.parameters()));
+        dispatchAndCatch(DispatcherType.ASYNC, target.path(), match, req, res);
         afterContainerDispatch();
     }
 

@@ -120,8 +120,10 @@ public final class ServletContainer {
         return this;
     }
 
+    /** Idle time after which a session expires, rounded to whole minutes (at least one); zero or negative: never. */
     public ServletContainer sessionTimeout(Duration timeout) {
-        context.sessionTimeoutUnchecked((int) Math.max(timeout.toMinutes(), timeout.isZero() ? 0 : 1));
+        context.sessionTimeoutUnchecked(timeout.isZero() || timeout.isNegative()
+                ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(timeout.toMinutes(), 1)));
         return this;
     }
 

@@ -13,6 +13,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One registered servlet: its registration data ({@link ServletRegistration.Dynamic}), the config
@@ -20,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * load-on-startup is set, else on the first request it serves.
  */
 final class ServletHolder extends RegistrationBase implements ServletRegistration.Dynamic, ServletConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(ServletHolder.class);
 
     private final Class<? extends Servlet> servletClass;
     private final List<String> mappings = new CopyOnWriteArrayList<>();
@@ -92,12 +96,17 @@ final class ServletHolder extends RegistrationBase implements ServletRegistratio
         return loadOnStartup;
     }
 
-    /** Security constraints are not enforced by this container; nothing is reported as conflicting. */
+    /**
+     * Security constraints are not enforced by this container (no container authentication);
+     * nothing is reported as conflicting. Said loudly, since the caller expects protection.
+     */
     @Override
     public Set<String> setServletSecurity(ServletSecurityElement constraint) {
         if (constraint == null) {
             throw new IllegalArgumentException("constraint must not be null");
         }
+        log.warn("Servlet '{}': security constraints are NOT enforced by minihttp; secure it in the application "
+                + "(e.g. Spring Security)", name());
         return Set.of();
     }
 

@@ -37,6 +37,9 @@ final class SessionStore {
         timer.every(this::expireIdle, sweepIntervalMillis);
     }
 
+    // Runs on the timer as a periodic task, which is never run again once it throws: nothing may
+    // escape, or one failing listener would leave every idle session alive for good.
+
     /** An existing, unexpired session, or null. */
     MiniSession find(String id) {
         if (id == null) {
@@ -76,15 +79,18 @@ final class SessionStore {
 
     void destroy(MiniSession session) {
         if (sessions.remove(session.getId(), session)) {
-            List<HttpSessionListener> listeners = context.listeners(HttpSessionListener.class);
-            for (int i = listeners.size() - 1; i >= 0; i--) {
-                try {
-                    listeners.get(i).sessionDestroyed(new HttpSessionEvent(session));
-                } catch (RuntimeException e) {
-                    log.warn("Session listener failed on destroy", e);
+            try {
+                List<HttpSessionListener> listeners = context.listeners(HttpSessionListener.class);
+                for (int i = listeners.size() - 1; i >= 0; i--) {
+                    try {
+                        listeners.get(i).sessionDestroyed(new HttpSessionEvent(session));
+                    } catch (RuntimeException e) {
+                        log.warn("Session listener failed on destroy", e);
+                    }
                 }
+            } finally {
+                session.expireNow();
             }
-            session.expireNow();
         }
     }
 
@@ -94,8 +100,8 @@ final class SessionStore {
             if (session.isExpired(now)) {
                 try {
                     destroy(session);
-                } catch (RuntimeException e) {
-                    log.warn("Expiring session failed", e);
+                } catch (Throwable t) {
+                    log.error("Expiring session failed", t);
                 }
             }
         }

@@ -97,7 +97,11 @@ class BackpressureTest {
      * I/O thread after the exchange ended.
      */
     private static RunningServer startWithLargeWatermark(AtomicBoolean handlerDone) {
-        return RunningServer.start(ServerOptions.builder().workerThreads(2)
+        return startWithLargeWatermark(handlerDone, ServerOptions.builder());
+    }
+
+    private static RunningServer startWithLargeWatermark(AtomicBoolean handlerDone, ServerOptions.Builder options) {
+        return RunningServer.start(options.workerThreads(2)
                 .outputHighWatermark(16 * 1024 * 1024).writeTimeout(Duration.ofSeconds(60)), (request, response) -> {
                     for (int i = 0; i < LARGE_PIECES; i++) {
                         response.body().write(piece(i));
@@ -159,6 +163,45 @@ class BackpressureTest {
             assertThat(readHead(in)).startsWith("HTTP/1.1 200");
             assertLargeBody(readChunked(in));
             assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void idleTimeoutDoesNotCutAResponseStillBeingSent() throws Exception {
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        try (RunningServer server = startWithLargeWatermark(handlerDone,
+                ServerOptions.builder().idleTimeout(Duration.ofMillis(300)));
+             Socket client = connectSlowReader(server)) {
+            client.getOutputStream().write("GET /keep HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Eventually.await("the handler to finish", handlerDone::get);
+            Eventually.awaitStats(server, "the worker released", s -> s.busyThreads() == 0);
+            // Several idle timeouts pass while the response waits for the reader: the connection is
+            // not idle, it is sending (and the 60 s write timeout bounds that).
+            Thread.sleep(1500);
+            InputStream in = client.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertLargeBody(readChunked(in));
+            // Once the response is out, the idle timeout applies again.
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void gracefulShutdownDeliversAKeepAliveResponseStillBeingSent() throws Exception {
+        AtomicBoolean handlerDone = new AtomicBoolean();
+        try (RunningServer server = startWithLargeWatermark(handlerDone); Socket client = connectSlowReader(server)) {
+            client.getOutputStream().write("GET /keep HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Eventually.await("the handler to finish", handlerDone::get);
+            Eventually.awaitStats(server, "the worker released", s -> s.busyThreads() == 0);
+            java.util.concurrent.CompletableFuture<Boolean> shutdown =
+                    server.server.shutdownGracefullyAsync(Duration.ofSeconds(20));
+            Eventually.await("the server to start draining", () -> !server.server.isRunning());
+            Thread.sleep(500); // a few I/O sweeps, which close idle connections while draining
+            InputStream in = client.getInputStream();
+            assertThat(readHead(in)).startsWith("HTTP/1.1 200");
+            assertLargeBody(readChunked(in));
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(shutdown.get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 

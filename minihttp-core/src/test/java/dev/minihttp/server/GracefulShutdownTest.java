@@ -102,6 +102,29 @@ class GracefulShutdownTest {
     }
 
     @Test
+    void requestStillArrivingWhenShutdownStartsGets503CountedAsShutdown() throws Exception {
+        start(30);
+        try (RawConnection running = send(server, "/block1"); RawConnection arriving = server.connect()) {
+            Eventually.awaitStats(server, "the request to run", s -> s.busyThreads() == 1);
+            arriving.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n01234");
+            Eventually.awaitStats(server, "both connections registered", s -> s.connections() == 2);
+            CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
+            // Package-private peek: the pool stops taking work a moment after isRunning() turns false.
+            Eventually.await("the pool to stop taking work", () -> !server.server.pool().hasRoom());
+
+            arriving.send("56789");
+            RawConnection.Response refused = arriving.readResponse();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.header("Connection")).isEqualTo("close");
+            assertThat(server.stats().rejected()).isEqualTo(java.util.Map.of("shutdown", 1L));
+
+            release.countDown();
+            assertThat(running.readResponse().text()).isEqualTo(expectedBody("/block1"));
+            assertThat(shutdown.get(15, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void requestThatNeverFinishesMakesItReturnFalseAndEverythingStops() throws Exception {
         start(60);
         try (RawConnection stuck = send(server, "/block-forever")) {

@@ -73,6 +73,19 @@ class LimitsTest {
     }
 
     @Test
+    void pipelinedRequestOverTheLimitIsRefusedAfterTheOneBeforeIsAnswered() throws Exception {
+        RunningServer server = start(ServerOptions.builder().maxRequestHeadSize(1024));
+        try (RawConnection connection = server.connect()) {
+            connection.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /second HTTP/1.1\r\nHost: x\r\nX-Filler: " + "a".repeat(2000) + "\r\n\r\n"
+                    + "GET /third HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(connection.readResponse().text()).isEqualTo("ok /first");
+            assertRefusedAndClosed(connection, 431);
+        }
+        assertThat(handled).hasValue(1);
+    }
+
+    @Test
     void requestLineAloneTooLongIs414() throws Exception {
         RunningServer server = start(ServerOptions.builder().maxRequestHeadSize(1024));
         try (RawConnection connection = server.connect()) {

@@ -144,6 +144,39 @@ class ResourceLeakTest {
     }
 
     @Test
+    void refusedOrAbandonedUploadsDeleteTheirSpoolFiles() throws Exception {
+        try (RunningServer server = start(ServerOptions.builder().maxRequestBodySize(100_000).minBodyRate(0))) {
+            // A chunked body that grows past the limit after it was spooled: 413.
+            try (RawConnection connection = server.connect()) {
+                connection.send("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+                connection.send("c350\r\n" + "a".repeat(50_000) + "\r\n");
+                Eventually.await("the chunked upload to be spooled", () -> !spoolDirectoryIsEmpty());
+                connection.send("c350\r\n" + "a".repeat(50_000) + "\r\nc350\r\n" + "a".repeat(50_000) + "\r\n");
+                assertThat(connection.readResponse().status()).isEqualTo(413);
+            }
+            assertThat(spoolDirectoryIsEmpty()).isTrue();
+
+            // A client that goes away in the middle of a spooled upload.
+            try (RawConnection connection = server.connect()) {
+                connection.send(post(90_000) + "g".repeat(40_000));
+                Eventually.await("the abandoned upload to be spooled", () -> !spoolDirectoryIsEmpty());
+            }
+            Eventually.await("the abandoned upload's file to be deleted", this::spoolDirectoryIsEmpty);
+            Eventually.awaitStats(server, "no connection left", s -> s.connections() == 0);
+        }
+        // A spooled upload that stalls below the minimum rate: 408.
+        try (RunningServer server = start(ServerOptions.builder()
+                .requestHeadTimeout(Duration.ofSeconds(30))
+                .minBodyRate(100_000)
+                .bodyRateGracePeriod(Duration.ofMillis(300)));
+             RawConnection connection = server.connect()) {
+            connection.send(post(90_000) + "s".repeat(20_000));
+            assertThat(connection.readResponse().status()).isEqualTo(408);
+            assertThat(spoolDirectoryIsEmpty()).isTrue();
+        }
+    }
+
+    @Test
     void tlsClientHelloGetsAPrompt400AndTheServerGoesOn() throws Exception {
         // A 30 s head timeout: an answer within the 5 s read timeout shows the server did not wait for more.
         try (RunningServer server = start(ServerOptions.builder().requestHeadTimeout(Duration.ofSeconds(30)))) {

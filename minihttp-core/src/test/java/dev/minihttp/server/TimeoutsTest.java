@@ -160,4 +160,24 @@ class TimeoutsTest {
         assertThat(received).isLessThan(8L * 1024 * 1024);
         assertThat(Arrays.asList(server.stats().exceptions()).toString()).contains("ClientAbortException");
     }
+
+    @Test
+    void responseNobodyReadsIsDroppedAfterTheWriteTimeoutOnceTheWorkerIsDone() throws Exception {
+        // The high watermark is above the 8 MiB body: the worker finishes at once and the I/O thread
+        // is left holding what the socket did not take. Not idle (still sending), but stalled.
+        RunningServer server = start(ServerOptions.builder()
+                .writeTimeout(Duration.ofMillis(500))
+                .idleTimeout(Duration.ofMillis(200))
+                .outputHighWatermark(16 * 1024 * 1024));
+        Socket stuck = new Socket();
+        clients.add(stuck);
+        stuck.setReceiveBufferSize(16 * 1024);
+        stuck.connect(new InetSocketAddress("127.0.0.1", server.port()));
+        stuck.getOutputStream().write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        stuck.getOutputStream().flush();
+        Eventually.awaitStats(server, "the request to be handled", s -> s.requests() == 1);
+        Eventually.awaitStats(server, "the worker released and the connection closed",
+                s -> s.busyThreads() == 0 && s.connections() == 0);
+        assertThat(bigWriteFailure.get()).isNull();
+    }
 }

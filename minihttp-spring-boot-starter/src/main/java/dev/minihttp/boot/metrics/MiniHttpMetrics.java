@@ -27,7 +27,7 @@ import java.util.function.ToDoubleFunction;
 public class MiniHttpMetrics implements MeterBinder {
 
     /** Reasons the engine rejects with; registered up front so the meters exist before the first 503. */
-    private static final List<String> KNOWN_REJECT_REASONS = List.of("queue_full", "queue_timeout");
+    private static final List<String> KNOWN_REJECT_REASONS = List.of("queue_full", "queue_timeout", "shutdown");
 
     private final Supplier<ServerStats> stats;
     private final Iterable<Tag> tags;
@@ -101,7 +101,7 @@ public class MiniHttpMetrics implements MeterBinder {
         if (registeredReasons.add(reason)) {
             FunctionCounter.builder("minihttp.requests.rejected", this,
                             m -> m.stats.get().rejected().getOrDefault(reason, 0L))
-                    .description("Requests answered 503 because the pool was saturated")
+                    .description("Requests answered 503 by the pool: queue full, queue timeout, or arriving during shutdown")
                     .baseUnit("requests")
                     .tags(Tags.of(tags).and("reason", reason))
                     .register(registry);
