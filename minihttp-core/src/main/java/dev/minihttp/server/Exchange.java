@@ -368,11 +368,21 @@ final class Exchange implements WorkerTask {
 
         @Override
         public boolean isReady() {
-            return connection.output.isReady();
+            // Once finished, the connection's output belongs to the next exchange: a leaked
+            // response must not report on it.
+            return !finished && connection.output.isReady();
         }
 
         @Override
         public void whenReady(Runnable callback) {
+            if (finished) {
+                // Registering now would replace the callback of the exchange that owns the
+                // connection's output next, which would then never be told to go on writing.
+                throw new IllegalStateException("the response is already complete");
+            }
+            // A writer driven by this callback checks isReady() before writing: its writes must
+            // not block (isReady() promises that), even when one overshoots the high watermark.
+            responseBody.nonBlocking();
             connection.output.whenReady(callback);
         }
     }

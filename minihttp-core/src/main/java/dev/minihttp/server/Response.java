@@ -72,12 +72,17 @@ public interface Response {
     /** Closes the connection without completing the response (the client sees a truncated message). */
     void abort();
 
-    /** Whether the body can be written to without blocking (unsent bytes below the high watermark). */
+    /**
+     * Whether the body can be written to without blocking (unsent bytes below the high
+     * watermark); false once the response is complete.
+     */
     boolean isReady();
 
     /**
      * Runs {@code callback} on a worker once the connection's unsent bytes drop below the low
-     * watermark, or at once when {@link #isReady()}. For Servlet non-blocking writes.
+     * watermark, or at once when {@link #isReady()}. For Servlet non-blocking writes: from the
+     * first call on, body writes never wait for the client (the writer is expected to check
+     * {@link #isReady()} first). @throws IllegalStateException when the response is complete
      */
     void whenReady(Runnable callback);
 

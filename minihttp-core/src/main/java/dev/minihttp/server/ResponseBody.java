@@ -41,6 +41,10 @@ final class ResponseBody extends OutputStream {
     private long declaredLength = -1;
     private long sent;
     private Supplier<HttpHeaders> trailers;
+    // False once the writer is driven by readiness callbacks (Servlet non-blocking I/O): it checks
+    // isReady() before writing and must never be parked in a write, so what the socket does not
+    // take is queued (at most one write beyond the high watermark) instead of waited for.
+    private volatile boolean blocking = true;
 
     ResponseBody(Exchange exchange, ConnectionOutput output, int bufferSize) {
         this.exchange = exchange;
@@ -116,7 +120,7 @@ final class ResponseBody extends OutputStream {
             }
             send(null, null);
             if (chunked) {
-                output.write(new ByteBuffer[] {ByteBuffer.wrap(LAST_CHUNK), ByteBuffer.wrap(trailerBytes())}, true);
+                output.write(new ByteBuffer[] {ByteBuffer.wrap(LAST_CHUNK), ByteBuffer.wrap(trailerBytes())}, blocking);
             }
             if (declaredLength >= 0 && sent != declaredLength && !suppressBody) {
                 // The client would wait for bytes that never come, or read ours as the next response.
@@ -147,7 +151,7 @@ final class ResponseBody extends OutputStream {
             sent += bodyLength;
             count = 0;
             if (head != null) {
-                output.write(ByteBuffer.wrap(head), true);
+                output.write(ByteBuffer.wrap(head), blocking);
             }
             return;
         }
@@ -174,7 +178,7 @@ final class ResponseBody extends OutputStream {
         ByteBuffer[] toWrite = n == parts.length ? parts : java.util.Arrays.copyOf(parts, n);
         count = 0;
         sent += bodyLength;
-        output.write(toWrite, true);
+        output.write(toWrite, blocking);
     }
 
     private static byte[] chunkHeader(int length) {
@@ -341,6 +345,11 @@ final class ResponseBody extends OutputStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** From now on writes never wait for a slow reader (see {@link Response#whenReady}). */
+    void nonBlocking() {
+        blocking = false;
     }
 
     void trailers(Supplier<HttpHeaders> supplier) {

@@ -7,19 +7,19 @@ import java.util.function.Supplier;
  * Waits for something the server does on its own threads (a counter moving, a connection closing)
  * with a bounded timeout. Tests wait for events this way instead of asserting on elapsed time.
  */
-final class Eventually {
+public final class Eventually {
 
-    static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
+    public static final long DEFAULT_TIMEOUT_MILLIS = 10_000;
 
     private Eventually() {
     }
 
-    static void await(String what, BooleanSupplier condition) {
+    public static void await(String what, BooleanSupplier condition) {
         await(what, condition, () -> "");
     }
 
     /** {@code state} describes what was seen last, for the failure message. */
-    static void await(String what, BooleanSupplier condition, Supplier<?> state) {
+    public static void await(String what, BooleanSupplier condition, Supplier<?> state) {
         long deadline = System.nanoTime() + DEFAULT_TIMEOUT_MILLIS * 1_000_000;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
@@ -36,7 +36,7 @@ final class Eventually {
     }
 
     /** Waits for a condition on the server's stats, showing the last snapshot when it times out. */
-    static void awaitStats(RunningServer server, String what, java.util.function.Predicate<ServerStats> condition) {
+    public static void awaitStats(RunningServer server, String what, java.util.function.Predicate<ServerStats> condition) {
         ServerStats[] last = new ServerStats[1];
         await(what, () -> condition.test(last[0] = server.stats()), () -> last[0]);
     }

@@ -15,42 +15,42 @@ import java.util.Map;
  * A plain socket for the tests that need exact bytes on the wire: malformed requests,
  * pipelining, 100-continue, slow senders. Reads responses itself, so nothing is normalised away.
  */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
 
-    final Socket socket;
+    public final Socket socket;
     private final InputStream in;
     private final OutputStream out;
 
-    RawConnection(int port) throws IOException {
+    public RawConnection(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    RawConnection send(String text) throws IOException {
+    public RawConnection send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawConnection send(byte[] bytes) throws IOException {
+    public RawConnection send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
         return this;
     }
 
     /** A parsed response: status, headers (lower-cased names, last value wins), decoded body. */
-    record Response(int status, Map<String, String> headers, byte[] body, String rawHead) {
-        String header(String name) {
+    public record Response(int status, Map<String, String> headers, byte[] body, String rawHead) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
     /** Reads one response; {@code forHead} for a HEAD request (no body whatever the headers say). */
-    Response readResponse(boolean forHead) throws IOException {
+    public Response readResponse(boolean forHead) throws IOException {
         String head = readHead();
         String[] lines = head.split("\r\n");
         int status = Integer.parseInt(lines[0].split(" ")[1]);
@@ -72,12 +72,12 @@ final class RawConnection implements AutoCloseable {
         return new Response(status, headers, body, head);
     }
 
-    Response readResponse() throws IOException {
+    public Response readResponse() throws IOException {
         return readResponse(false);
     }
 
     /** Reads up to and including the blank line after the header fields. */
-    String readHead() throws IOException {
+    public String readHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -132,7 +132,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** True when the server closed the connection (EOF or reset) within the socket timeout. */
-    boolean isClosedByServer() throws IOException {
+    public boolean isClosedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketTimeoutException stillOpen) {
@@ -143,11 +143,11 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Reads whatever arrives until EOF (for close-delimited bodies and garbage answers). */
-    String readToEnd() throws IOException {
+    public String readToEnd() throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
-    void timeout(int millis) throws IOException {
+    public void timeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }
 

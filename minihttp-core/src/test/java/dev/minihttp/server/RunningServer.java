@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 
-/** A started server on an ephemeral loopback port, stopped by try-with-resources or @AfterEach. */
-final class RunningServer implements AutoCloseable {
+/**
+ * A started server on an ephemeral loopback port, stopped by try-with-resources or @AfterEach.
+ * Public for the tests in {@code dev.minihttp.reliability}.
+ */
+public final class RunningServer implements AutoCloseable {
 
-    final MiniHttpServer server;
+    public final MiniHttpServer server;
 
     private RunningServer(MiniHttpServer server) {
         this.server = server;
     }
 
-    static RunningServer start(ServerOptions.Builder options, Handler handler) {
+    public static RunningServer start(ServerOptions.Builder options, Handler handler) {
         MiniHttpServer server = new MiniHttpServer(options.host("127.0.0.1").port(0).build(), handler);
         try {
             server.start();
@@ -23,23 +26,23 @@ final class RunningServer implements AutoCloseable {
         return new RunningServer(server);
     }
 
-    static RunningServer start(Handler handler) {
+    public static RunningServer start(Handler handler) {
         return start(ServerOptions.builder().workerThreads(8), handler);
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
-    RawConnection connect() throws IOException {
+    public RawConnection connect() throws IOException {
         return new RawConnection(port());
     }
 
-    ServerStats stats() {
+    public ServerStats stats() {
         return server.stats();
     }
 
