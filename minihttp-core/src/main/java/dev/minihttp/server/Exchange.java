@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,10 @@ final class Exchange implements WorkerTask {
     private HttpHeaders responseHeaders = new HttpHeaders(8);
     private volatile boolean suspended;
     private volatile boolean finished;
+    /** Claimed once by whoever ends the exchange (complete, abort or reject): the connection hears of it once. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Serialises completers, so only the first one writes the end of the body. */
+    private final Object completion = new Object();
 
     Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
              HttpHeaders trailers, boolean lastOnConnection) {
@@ -100,7 +105,7 @@ final class Exchange implements WorkerTask {
     @Override
     public void reject(String reason) {
         release();
-        if (finished) {
+        if (!ended.compareAndSet(false, true)) {
             return;
         }
         finished = true;
@@ -125,29 +130,34 @@ final class Exchange implements WorkerTask {
         return head.path();
     }
 
-    /** Sends what is buffered, terminates the body and frees the connection. Idempotent. */
+    /** Sends what is buffered, terminates the body and frees the connection. Idempotent, also across threads. */
     void complete() {
         if (finished) {
             return;
         }
-        boolean keepAlive = false;
-        try {
-            keepAlive = responseBody.complete();
-        } catch (IOException e) {
-            log.debug("Could not complete the response on connection {}: {}", connection.id, e.toString());
-            connection.closeFromAnyThread();
-        } finally {
-            if (!finished) {
-                finished = true;
-                release();
-                connection.exchangeFinished(keepAlive);
+        synchronized (completion) {
+            if (finished) {
+                return;
+            }
+            boolean keepAlive = false;
+            try {
+                keepAlive = responseBody.complete();
+            } catch (IOException e) {
+                log.debug("Could not complete the response on connection {}: {}", connection.id, e.toString());
+                connection.closeFromAnyThread();
+            } finally {
+                if (ended.compareAndSet(false, true)) {
+                    finished = true;
+                    release();
+                    connection.exchangeFinished(keepAlive);
+                }
             }
         }
     }
 
     /** Closes the connection without completing the response. */
     void abort() {
-        if (finished) {
+        if (!ended.compareAndSet(false, true)) {
             return;
         }
         finished = true;
