@@ -85,6 +85,8 @@ class SaturationTest {
         assertThat(metric("minihttp.threads.busy")).isEqualTo(7.0);
         assertThat(metric("minihttp.queue.size")).isEqualTo(2.0);
         assertThat(metric("minihttp.threads.current")).isEqualTo(7.0);
+        assertThat(metric("minihttp.connections.current")).as("one connection per held request, at least")
+                .isGreaterThanOrEqualTo(9.0);
 
         HttpResponse<String> endpoint = Http.get(managementPort, "/actuator/minihttp");
         assertThat(endpoint.statusCode()).isEqualTo(200);

@@ -22,7 +22,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
                 "server.servlet.application-display-name=shop", "server.servlet.session.timeout=5m",
                 "server.servlet.session.cookie.name=SID", "server.servlet.session.cookie.same-site=strict",
                 "server.mime-mappings.foo=application/x-foo", "server.forward-headers-strategy=native",
-                "server.servlet.context-parameters.greeting=hi"})
+                "server.servlet.context-parameters.greeting=hi", "server.max-http-request-header-size=4KB"})
 @ExtendWith(OutputCaptureExtension.class)
 class ServingTest {
 
@@ -113,5 +113,11 @@ class ServingTest {
     @Test
     void appliesContextParametersAndRunsWebListenersFoundByServletComponentScan() throws Exception {
         assertThat(Http.get(port, "/context").body()).isEqualTo("hi web-listener-ran");
+    }
+
+    @Test
+    void appliesMaxHttpRequestHeaderSize() throws Exception {
+        assertThat(Http.get(port, "/hello", "X-Filler", "a".repeat(3000)).statusCode()).isEqualTo(200);
+        assertThat(Http.get(port, "/hello", "X-Filler", "a".repeat(5000)).statusCode()).isEqualTo(431);
     }
 }

@@ -102,6 +102,19 @@ class StartupAndShutdownTest {
         }
     }
 
+    /** server.address: bound to 127.0.0.1 only, another loopback address (Linux routes all of 127/8) is refused. */
+    @Test
+    void listensOnlyOnServerAddress() throws Exception {
+        try (ConfigurableApplicationContext context = run("--server.port=0", "--server.address=127.0.0.1")) {
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                assertThat(socket.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.2", port).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
+
     @Test
     void portMinusOneRunsWithoutListening() {
         try (ConfigurableApplicationContext context = run("--server.port=-1")) {
