@@ -9,12 +9,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The smallest useful minihttp program: the native handler API answering plaintext, an echo and
- * a live view of the pool. Run it with {@code mvn -q -pl demo-app -am compile exec:java} and try
+ * a live view of the pool, without Spring. The benchmark ({@code bench/native-plaintext.sh}) runs it.
+ * Run it with {@code mvn -q -pl demo-app -am compile exec:java -Dexec.mainClass=dev.minihttp.demo.HelloServer} and try
  * {@code curl localhost:8080/}, {@code curl -d hi localhost:8080/echo}, {@code curl localhost:8080/stats}.
  *
  * <p>Arguments: {@code [port]} (default 8080). Stops gracefully on Ctrl-C.
  */
 public final class HelloServer {
+
+    static {
+        // Runs before the logger below exists: logback's own default would log at DEBUG.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "hello-logback.xml");
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(HelloServer.class);
     private static final byte[] HELLO = "Hello, World!".getBytes(StandardCharsets.US_ASCII);
