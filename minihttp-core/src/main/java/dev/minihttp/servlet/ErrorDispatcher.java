@@ -83,7 +83,7 @@ final class ErrorDispatcher {
             }
         } catch (Throwable t) {
             log.error("The error page {} failed for {}", location, request, t);
-            response.exchange().reportException(t);
+            response.exchange().reportException(RequestCycle.rootCause(t));
             if (response.exchange().isCommitted()) {
                 response.exchange().abort();
             } else {

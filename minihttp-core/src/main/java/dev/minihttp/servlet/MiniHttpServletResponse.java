@@ -135,6 +135,14 @@ final class MiniHttpServletResponse implements HttpServletResponse {
             String contextPath = context.getContextPath();
             attributes.put("Path", contextPath.isEmpty() ? "/" : contextPath);
         }
+        if (config.getAttribute("SameSite") == null) {
+            Cookie cookie = new Cookie(config.getName(), sessionId);
+            attributes.forEach(cookie::setAttribute);
+            String sameSite = context.sameSiteFor(cookie);
+            if (sameSite != null) {
+                attributes.put("SameSite", sameSite);
+            }
+        }
         exchange.headers().add("Set-Cookie", CookieCodec.format(config.getName(), sessionId, attributes));
     }
 
@@ -361,7 +369,15 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         if (isCommitted() || isIncluding()) {
             return;
         }
-        exchange.headers().add("Set-Cookie", CookieCodec.format(cookie));
+        String sameSite = cookie.getAttribute("SameSite") == null ? context.sameSiteFor(cookie) : null;
+        if (sameSite == null) {
+            exchange.headers().add("Set-Cookie", CookieCodec.format(cookie));
+        } else {
+            Map<String, String> attributes = new LinkedHashMap<>(cookie.getAttributes());
+            attributes.put("SameSite", sameSite);
+            exchange.headers().add("Set-Cookie",
+                    CookieCodec.format(cookie.getName(), cookie.getValue() == null ? "" : cookie.getValue(), attributes));
+        }
     }
 
     @Override

@@ -71,6 +71,7 @@ public final class MiniServletContext implements ServletContext {
     private volatile String responseCharacterEncoding;
     private volatile long asyncTimeoutMillis = 30_000;
     private volatile ForwardedHeaders forwardedHeaders = ForwardedHeaders.disabled();
+    private volatile java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite = cookie -> null;
     private volatile boolean started;
     private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
     private volatile ContainerTimer timer;
@@ -95,7 +96,8 @@ public final class MiniServletContext implements ServletContext {
 
     // ---- lifecycle (driven by ServletContainer) ----
 
-    void start() throws ServletException {
+    /** Context listeners, then filters; registrations are closed from here on. */
+    void initialize() throws ServletException {
         timer = new ContainerTimer();
         for (EventListener listener : listeners) {
             if (listener instanceof ServletContextListener contextListener) {
@@ -106,6 +108,11 @@ public final class MiniServletContext implements ServletContext {
         for (FilterHolder holder : filterList()) {
             holder.filter();
         }
+        sessions.startExpiry(timer);
+    }
+
+    /** Load-on-startup servlets, ascending, equal values in registration order. */
+    void loadOnStartup() throws ServletException {
         List<ServletHolder> eager = new ArrayList<>();
         for (ServletHolder holder : servletList()) {
             if (holder.loadOnStartup() >= 0) {
@@ -116,7 +123,6 @@ public final class MiniServletContext implements ServletContext {
         for (ServletHolder holder : eager) {
             holder.servlet();
         }
-        sessions.startExpiry(timer);
     }
 
     void stop() {
@@ -219,6 +225,15 @@ public final class MiniServletContext implements ServletContext {
 
     void asyncTimeoutMillis(long millis) {
         this.asyncTimeoutMillis = millis;
+    }
+
+    /** The SameSite value for a cookie that has none of its own, or null to leave it out. */
+    String sameSiteFor(jakarta.servlet.http.Cookie cookie) {
+        return cookieSameSite.apply(cookie);
+    }
+
+    void cookieSameSite(java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite) {
+        this.cookieSameSite = cookieSameSite;
     }
 
     ForwardedHeaders forwardedHeaders() {

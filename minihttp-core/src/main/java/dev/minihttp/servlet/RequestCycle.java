@@ -146,7 +146,21 @@ final class RequestCycle {
      */
     void failed(Throwable failure) {
         log.error("Request {} failed", request, failure);
-        engineResponse.reportException(failure);
+        engineResponse.reportException(rootCause(failure));
+    }
+
+    /**
+     * What the engine counts: the exception inside {@link ServletException} wrappers. Frameworks
+     * wrap whatever a handler throws (Spring MVC: "Request processing failed", "Handler dispatch
+     * failed", also around an {@code Error}), and a count of "ServletException" tells an operator
+     * nothing, while an {@code Error} must still be seen as one.
+     */
+    static Throwable rootCause(Throwable thrown) {
+        Throwable current = thrown;
+        for (int depth = 0; current instanceof ServletException && current.getCause() != null && depth < 16; depth++) {
+            current = current.getCause();
+        }
+        return current;
     }
 
     /** An {@code AsyncContext.start} task threw: onError listeners, then the error page unless one of them acted. */

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Configure before {@link #start()}; initializers run at start with the context, then context
- * listeners, then filters and load-on-startup servlets are initialised. No classpath scanning:
+ * listeners, then filters and load-on-startup servlets are initialised. Start can also be done in
+ * two steps, {@link #initialize()} (initializers, listeners, filters) and later {@link #start()}
+ * (load-on-startup servlets), as Spring Boot expects of a web server. No classpath scanning:
  * {@code @HandlesTypes} sets are whatever the caller passes.
  */
 public final class ServletContainer {
@@ -38,6 +40,7 @@ public final class ServletContainer {
     private final List<Initializer> initializers = new ArrayList<>();
     private final ServletContainerHandler handler;
     private boolean registerDefaultServlet;
+    private volatile boolean initialized;
     private volatile boolean started;
 
     public ServletContainer() {
@@ -55,7 +58,7 @@ public final class ServletContainer {
         this.handler = new ServletContainerHandler(context);
     }
 
-    /** The servlet context; registrations are accepted until {@link #start()} has finished. */
+    /** The servlet context; registrations are accepted until {@link #initialize()} has finished. */
     public MiniServletContext context() {
         return context;
     }
@@ -71,7 +74,7 @@ public final class ServletContainer {
     }
 
     public ServletContainer addInitializer(ServletContainerInitializer initializer, Set<Class<?>> classes) {
-        checkNotStarted();
+        checkNotInitialized();
         initializers.add(new Initializer(Objects.requireNonNull(initializer, "initializer"), classes));
         return this;
     }
@@ -114,6 +117,18 @@ public final class ServletContainer {
         return this;
     }
 
+    /**
+     * Chooses the {@code SameSite} attribute of every cookie the application sets (and of the
+     * session cookie) that has none of its own: called with the cookie when its {@code Set-Cookie}
+     * header is written, it returns e.g. "Lax", "Strict" or "None", or null to leave the attribute
+     * out. An explicit attribute ({@code cookie.setAttribute("SameSite", ...)}, the session cookie
+     * config's) always wins. Spring Boot's {@code CookieSameSiteSupplier} beans arrive here.
+     */
+    public ServletContainer cookieSameSite(java.util.function.Function<jakarta.servlet.http.Cookie, String> sameSite) {
+        context.cookieSameSite(Objects.requireNonNull(sameSite, "sameSite"));
+        return this;
+    }
+
     /** The default async timeout ({@code AsyncContext.setTimeout} overrides it); zero or less means none. */
     public ServletContainer asyncTimeout(Duration timeout) {
         context.asyncTimeoutMillis(timeout.toMillis());
@@ -129,14 +144,14 @@ public final class ServletContainer {
 
     /** How often idle sessions are looked for (default 30 s). */
     public ServletContainer sessionExpiryInterval(Duration interval) {
-        checkNotStarted();
+        checkNotInitialized();
         context.sessions().sweepInterval(Math.max(1, interval.toMillis()));
         return this;
     }
 
     /** Registers a {@link StaticResourceServlet} as "default" on "/" at start when nothing else maps "/". */
     public ServletContainer registerDefaultServlet(boolean register) {
-        checkNotStarted();
+        checkNotInitialized();
         this.registerDefaultServlet = register;
         return this;
     }
@@ -147,12 +162,39 @@ public final class ServletContainer {
         }
     }
 
-    /** Runs the initializers and context listeners and initialises filters and load-on-startup servlets. */
+    private void checkNotInitialized() {
+        if (initialized) {
+            throw new IllegalStateException("The container has already been initialised");
+        }
+    }
+
+    /**
+     * Both phases: {@link #initialize()} unless done already, then the load-on-startup servlets.
+     * An embedder that needs the {@code ServletContext} before it accepts traffic (Spring Boot
+     * does: initializers run while the application context refreshes, servlets are loaded when the
+     * web server starts) calls {@link #initialize()} first and this later.
+     */
     public synchronized void start() throws ServletException {
         checkNotStarted();
-        ClassLoader previous = Thread.currentThread().getContextClassLoader();
-        Thread.currentThread().setContextClassLoader(context.getClassLoader());
-        try {
+        if (!initialized) {
+            initialize();
+        }
+        withContextClassLoader(context::loadOnStartup);
+        started = true;
+        log.debug("Servlet context '{}' started", context.getContextPath());
+    }
+
+    /**
+     * Runs the initializers, then the context listeners, and initialises the filters; registrations
+     * are closed from here on. Load-on-startup servlets wait for {@link #start()}; a request that
+     * arrives in between initialises the servlet it needs, as one mapped without load-on-startup.
+     */
+    public synchronized void initialize() throws ServletException {
+        if (initialized) {
+            throw new IllegalStateException("The container has already been initialised");
+        }
+        initialized = true;
+        withContextClassLoader(() -> {
             for (Initializer initializer : initializers) {
                 initializer.initializer().onStartup(initializer.classes(), context);
             }
@@ -160,9 +202,19 @@ public final class ServletContainer {
                     && !context.isMappedToDefault()) {
                 context.addServlet("default", new StaticResourceServlet()).addMapping("/");
             }
-            context.start();
-            started = true;
-            log.debug("Servlet context '{}' started", context.getContextPath());
+            context.initialize();
+        });
+    }
+
+    private interface ContextTask {
+        void run() throws ServletException;
+    }
+
+    private void withContextClassLoader(ContextTask task) throws ServletException {
+        ClassLoader previous = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(context.getClassLoader());
+        try {
+            task.run();
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
@@ -170,12 +222,19 @@ public final class ServletContainer {
 
     /** Destroys servlets, filters, sessions and context listeners (in reverse order), and stops the timer. */
     public synchronized void stop() {
-        if (started) {
+        if (initialized) {
+            initialized = false;
             started = false;
             context.stop();
         }
     }
 
+    /** Whether {@link #initialize()} has run (and {@link #stop()} has not). */
+    public boolean isInitialized() {
+        return initialized;
+    }
+
+    /** Whether {@link #start()} has run (and {@link #stop()} has not): load-on-startup servlets are initialised. */
     public boolean isStarted() {
         return started;
     }

@@ -4,13 +4,11 @@ import dev.minihttp.server.Handler;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.servlet.ForwardedHeaders;
 import dev.minihttp.servlet.ServletContainer;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.web.error.ErrorPage;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
 import org.springframework.boot.web.server.Compression;
@@ -21,6 +19,7 @@ import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.WebServerException;
 import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerFactory;
+import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.boot.web.server.servlet.ServletContextInitializers;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
@@ -80,22 +79,25 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         this.shutdownTimeout = shutdownTimeout;
     }
 
+    /**
+     * Sets up the servlet context now (initializers, listeners, filters), as Tomcat and Jetty do:
+     * Boot needs the {@code ServletContext} while it refreshes the application context. The port
+     * is bound, and load-on-startup servlets initialised, by {@link MiniHttpWebServer#start()}.
+     */
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
         rejectUnsupportedFeatures();
-        WorkerExceptions exceptions = new WorkerExceptions();
-        ServletContainer container = createContainer(exceptions, initializers);
+        ServletContainer container = createContainer(initializers);
         try {
-            // Like Tomcat and Jetty, the context is fully initialised here, before start() binds
-            // the port: Boot needs the ServletContext while it refreshes the application context.
-            container.start();
+            container.initialize();
         } catch (ServletException | RuntimeException e) {
             container.stop();
-            throw new WebServerException("Unable to start the minihttp servlet container", e);
+            throw new WebServerException("Unable to initialise the minihttp servlet container", e);
         }
         ServerOptions options = engineOptions();
         MiniHttpWebServer[] holder = new MiniHttpWebServer[1];
-        Handler handler = new SaturationWarnings(container.handler(), () -> holder[0].stats());
+        Handler handler = new ExceptionReports(container.handler(), () -> holder[0].exceptionReported());
+        handler = new SaturationWarnings(handler, () -> holder[0].stats());
         Compression compression = getCompression();
         if (compression != null && compression.getEnabled()) {
             handler = new CompressionHandler(handler, compression);
@@ -103,7 +105,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         if (accessLogEnabled) {
             handler = new AccessLogHandler(handler);
         }
-        holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler, exceptions,
+        holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler,
                 getShutdown() == Shutdown.GRACEFUL ? shutdownTimeout : null);
         return holder[0];
     }
@@ -126,7 +128,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
                 .build();
     }
 
-    private ServletContainer createContainer(WorkerExceptions exceptions, ServletContextInitializer[] initializers) {
+    private ServletContainer createContainer(ServletContextInitializer[] initializers) {
         ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : getClass().getClassLoader();
         ServletContainer container = new ServletContainer(settings.getContextPath().toString(), classLoader);
@@ -155,12 +157,11 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         if (useForwardHeaders) {
             container.forwardedHeaders(ForwardedHeaders.fromInternalProxies());
         }
+        container.cookieSameSite(sameSiteFor(container));
         container.addInitializer((classes, context) -> {
-            addExceptionCountingFilter(context, exceptions);
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
                 initializer.onStartup(context);
             }
-            configureSameSite(context);
             for (String listener : settings.getWebListenerClassNames()) {
                 context.addListener(listener);
             }
@@ -168,19 +169,32 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         return container;
     }
 
-    /** Registered first, so that it is the outermost filter and sees everything the app lets escape. */
-    private static void addExceptionCountingFilter(ServletContext context, WorkerExceptions exceptions) {
-        FilterRegistration.Dynamic registration =
-                context.addFilter("minihttpExceptionCounter", new ExceptionCountingFilter(exceptions));
-        registration.setAsyncSupported(true);
-        registration.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC), false, "/*");
-    }
-
-    /** Boot's shared session initializer sets every cookie attribute except SameSite; servers do that one. */
-    private void configureSameSite(ServletContext context) {
-        SameSite sameSite = settings.getSession().getCookie().getSameSite();
-        if (sameSite != null && sameSite != SameSite.OMITTED && sameSite.attributeValue() != null) {
-            context.getSessionCookieConfig().setAttribute("SameSite", sameSite.attributeValue());
+    /**
+     * SameSite for every cookie without its own, as Tomcat's factory does it: the session cookie
+     * gets {@code server.servlet.session.cookie.same-site} first, then the app's
+     * {@code CookieSameSiteSupplier} beans are asked in order; the first answer wins (OMITTED
+     * included, which leaves the attribute out). Boot's shared session initializer sets every
+     * other session cookie attribute itself.
+     */
+    private java.util.function.Function<jakarta.servlet.http.Cookie, String> sameSiteFor(ServletContainer container) {
+        List<CookieSameSiteSupplier> suppliers = new ArrayList<>();
+        SameSite sessionSameSite = settings.getSession().getCookie().getSameSite();
+        if (sessionSameSite != null) {
+            suppliers.add(CookieSameSiteSupplier.of(sessionSameSite)
+                    .whenHasName(() -> container.context().getSessionCookieConfig().getName()));
         }
+        suppliers.addAll(settings.getCookieSameSiteSuppliers());
+        if (suppliers.isEmpty()) {
+            return cookie -> null;
+        }
+        return cookie -> {
+            for (CookieSameSiteSupplier supplier : suppliers) {
+                SameSite sameSite = supplier.getSameSite(cookie);
+                if (sameSite != null) {
+                    return sameSite.attributeValue();
+                }
+            }
+            return null;
+        };
     }
 }

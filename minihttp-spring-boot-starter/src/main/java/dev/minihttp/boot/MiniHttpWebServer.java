@@ -5,6 +5,7 @@ import dev.minihttp.server.MiniHttpServer;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.server.ServerStats;
 import dev.minihttp.servlet.ServletContainer;
+import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -31,10 +32,10 @@ public class MiniHttpWebServer implements WebServer {
     private final ServerOptions options;
     private final boolean listening;
     private final Handler handler;
-    private final WorkerExceptions exceptions;
     private final Duration gracefulShutdownTimeout;
     private final Object monitor = new Object();
     private volatile MiniHttpServer server;
+    private volatile Runnable exceptionListener = () -> { };
     private boolean started;
 
     /**
@@ -43,20 +44,33 @@ public class MiniHttpWebServer implements WebServer {
      * @param gracefulShutdownTimeout  null for an immediate shutdown
      */
     MiniHttpWebServer(ServletContainer container, ServerOptions options, boolean listening, Handler handler,
-                      WorkerExceptions exceptions, Duration gracefulShutdownTimeout) {
+                      Duration gracefulShutdownTimeout) {
         this.container = container;
         this.options = options;
         this.listening = listening;
         this.handler = handler;
-        this.exceptions = exceptions;
         this.gracefulShutdownTimeout = gracefulShutdownTimeout;
         this.server = new MiniHttpServer(options, handler);
     }
 
+    /**
+     * Initialises the load-on-startup servlets (Spring's DispatcherServlet among them), as
+     * Tomcat and Jetty do here rather than in the factory, then binds the port and accepts.
+     */
     @Override
     public void start() throws WebServerException {
         synchronized (monitor) {
-            if (started || !listening) {
+            if (started) {
+                return;
+            }
+            if (!container.isStarted()) {
+                try {
+                    container.start();
+                } catch (ServletException | RuntimeException e) {
+                    throw new WebServerException("Unable to start the minihttp servlet container", e);
+                }
+            }
+            if (!listening) {
                 return;
             }
             MiniHttpServer fresh = server.isRunning() || server.port() >= 0 ? new MiniHttpServer(options, handler) : server;
@@ -118,9 +132,9 @@ public class MiniHttpWebServer implements WebServer {
         });
     }
 
-    /** The engine's live snapshot, with the exceptions the application's filter chain let escape. */
+    /** The engine's live snapshot: pool, queue, connections, rejections and the exceptions it counted. */
     public ServerStats stats() {
-        return exceptions.mergeInto(server.stats());
+        return server.stats();
     }
 
     /** The options the engine runs with (port as configured; {@link #getPort()} has the bound one). */
@@ -132,8 +146,15 @@ public class MiniHttpWebServer implements WebServer {
         return container;
     }
 
-    /** Called back when an exception escaped on a worker, so metrics can register new tag combinations. */
+    /**
+     * Called back each time an exception answered by the servlet container was counted, so
+     * metrics can register new (thread, exception) tag pairs at once.
+     */
     public void onException(Runnable listener) {
-        exceptions.onNewException(listener);
+        this.exceptionListener = listener;
+    }
+
+    void exceptionReported() {
+        exceptionListener.run();
     }
 }

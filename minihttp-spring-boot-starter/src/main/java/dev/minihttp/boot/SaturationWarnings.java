@@ -6,6 +6,7 @@ import dev.minihttp.server.Response;
 import dev.minihttp.server.ServerStats;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +27,28 @@ final class SaturationWarnings implements Handler {
 
     private final Handler delegate;
     private final Supplier<ServerStats> stats;
-    private final AtomicLong nextCheck = new AtomicLong(System.nanoTime());
-    private volatile long nextWarning = System.nanoTime();
+    private final LongSupplier clock;
+    private final AtomicLong nextCheck;
+    private volatile long nextWarning;
     private volatile long rejectedAtLastCheck;
 
     SaturationWarnings(Handler delegate, Supplier<ServerStats> stats) {
+        this(delegate, stats, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime()} (tests pass their own) */
+    SaturationWarnings(Handler delegate, Supplier<ServerStats> stats, LongSupplier clock) {
         this.delegate = delegate;
         this.stats = stats;
+        this.clock = clock;
+        long now = clock.getAsLong();
+        this.nextCheck = new AtomicLong(now);
+        this.nextWarning = now;
     }
 
     @Override
     public void handle(Request request, Response response) throws Exception {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         long due = nextCheck.get();
         if (now - due >= 0 && nextCheck.compareAndSet(due, now + CHECK_INTERVAL)) {
             check(now);
@@ -53,8 +64,8 @@ final class SaturationWarnings implements Handler {
         boolean queueHalfFull = current.queueCapacity() > 0 && current.queueSize() * 2 > current.queueCapacity();
         if ((queueHalfFull || newlyRejected > 0) && now - nextWarning >= 0) {
             nextWarning = now + WARN_INTERVAL;
-            log.warn("minihttp is saturated: {}/{} workers busy, {}/{} requests queued, {} rejected with 503 in the "
-                            + "last second ({} since start). If the workers mostly wait (database, remote calls), raise "
+            log.warn("minihttp is saturated: {}/{} workers busy, {}/{} requests queued, {} rejected with 503 since the "
+                            + "last check ({} since start). If the workers mostly wait (database, remote calls), raise "
                             + "minihttp.threads; to absorb short bursts raise minihttp.queue-capacity; if they are busy "
                             + "computing, add instances. /actuator/minihttp shows what each worker is doing. "
                             + "(This warning repeats at most once a minute.)",

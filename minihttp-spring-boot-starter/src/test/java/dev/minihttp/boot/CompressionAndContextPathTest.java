@@ -40,6 +40,11 @@ class CompressionAndContextPathTest {
         HttpResponse<String> noGzip = Http.get(port, "/app/big");
         assertThat(noGzip.headers().firstValue("Content-Encoding")).isEmpty();
 
+        HttpResponse<byte[]> binary = Http.getBytes(port, "/app/big.bin", "Accept-Encoding", "gzip");
+        assertThat(binary.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+        assertThat(binary.headers().firstValue("Content-Encoding")).as("not in server.compression.mime-types").isEmpty();
+        assertThat(new String(binary.body(), StandardCharsets.UTF_8)).startsWith("not a compressible media type.");
+
         HttpResponse<String> excluded = Http.get(port, "/app/big", "Accept-Encoding", "gzip", "User-Agent", "NoGzip/1.0");
         assertThat(excluded.headers().firstValue("Content-Encoding")).isEmpty();
         assertThat(excluded.body()).startsWith("minihttp compresses");

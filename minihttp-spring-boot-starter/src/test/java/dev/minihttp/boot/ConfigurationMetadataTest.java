@@ -34,5 +34,29 @@ class ConfigurationMetadataTest {
             assertThat(properties.get(name).hasNonNull("defaultValue")).as(name + " default").isTrue();
         }
         assertThat(properties.get("minihttp.threads").get("defaultValue").asInt()).isEqualTo(200);
+        assertThat(properties.get("minihttp.virtual-threads").get("description").asString())
+                .contains("spring.threads.virtual.enabled");
+
+        // Every property the class binds is listed: a new field without metadata fails here.
+        List<String> bound = new java.util.ArrayList<>();
+        collect("minihttp", dev.minihttp.boot.autoconfigure.MiniHttpProperties.class, bound);
+        assertThat(bound).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(properties.keySet().stream().filter(name -> name.startsWith("minihttp.")))
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** The property names Boot binds from a class's fields, nested classes by their own prefix. */
+    private static void collect(String prefix, Class<?> type, List<String> names) {
+        for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            String name = prefix + "." + field.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+            if (field.getType().getEnclosingClass() == dev.minihttp.boot.autoconfigure.MiniHttpProperties.class) {
+                collect(name, field.getType(), names);
+            } else {
+                names.add(name);
+            }
+        }
     }
 }

@@ -85,6 +85,8 @@ class SaturationTest {
         assertThat(metric("minihttp.threads.busy")).isEqualTo(7.0);
         assertThat(metric("minihttp.queue.size")).isEqualTo(2.0);
         assertThat(metric("minihttp.threads.current")).isEqualTo(7.0);
+        assertThat(metric("minihttp.connections.current")).as("one connection per held request, at least")
+                .isGreaterThanOrEqualTo(9.0);
 
         HttpResponse<String> endpoint = Http.get(managementPort, "/actuator/minihttp");
         assertThat(endpoint.statusCode()).isEqualTo(200);
@@ -106,17 +108,34 @@ class SaturationTest {
         assertThat(metric("minihttp.queue.wait")).isGreaterThanOrEqualTo(9.0); // the COUNT statistic comes first
     }
 
+    /**
+     * Counted once (the container reports it to the engine, nothing else counts it), by root
+     * cause (Spring MVC wraps it in a ServletException), against the worker's thread.
+     */
     @Test
-    void controllerExceptionIsCountedAgainstTheWorkerThread() throws Exception {
+    void controllerExceptionIsCountedOnceAgainstTheWorkerThread() throws Exception {
         assertThat(Http.get(port, "/boom").statusCode()).isEqualTo(500);
 
         HttpResponse<String> response = Http.get(managementPort,
                 "/actuator/metrics/minihttp.worker.exceptions?tag=exception:java.lang.IllegalStateException");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(response.body()).contains("\"tag\":\"thread\"").contains("minihttp-worker-");
-        assertThat(metric("minihttp.worker.exceptions?tag=exception:java.lang.IllegalStateException"))
-                .isGreaterThanOrEqualTo(1.0);
-        assertThat(Http.get(managementPort, "/actuator/minihttp").body())
-                .contains("\"exception\":\"java.lang.IllegalStateException\"");
+        assertThat(response.body()).containsPattern("\"tag\":\"thread\",\"values\":\\[\"minihttp-worker-\\d+\"]");
+        assertThat(metric("minihttp.worker.exceptions?tag=exception:java.lang.IllegalStateException")).isEqualTo(1.0);
+        assertThat(Http.get(managementPort, "/actuator/metrics/minihttp.worker.exceptions?tag=exception:"
+                + "jakarta.servlet.ServletException").statusCode()).as("not counted as the wrapper").isEqualTo(404);
+        assertThat(Http.get(managementPort, "/actuator/minihttp").body()).containsPattern(
+                "\\{\"thread\":\"minihttp-worker-\\d+\",\"exception\":\"java.lang.IllegalStateException\",\"count\":1}");
+    }
+
+    /** As on Tomcat: an exception the application answers itself (@ExceptionHandler) is not the server's to count. */
+    @Test
+    void exceptionHandledByTheApplicationIsNotCounted() throws Exception {
+        HttpResponse<String> handled = Http.get(port, "/handled");
+        assertThat(handled.statusCode()).isEqualTo(409);
+        assertThat(handled.body()).isEqualTo("the app handled it");
+
+        assertThat(Http.get(managementPort, "/actuator/metrics/minihttp.worker.exceptions?tag=exception:"
+                + TestApp.HandledByTheAppException.class.getName()).statusCode()).isEqualTo(404);
+        assertThat(Http.get(managementPort, "/actuator/minihttp").body()).doesNotContain("HandledByTheAppException");
     }
 }

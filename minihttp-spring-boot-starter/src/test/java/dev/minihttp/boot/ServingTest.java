@@ -13,12 +13,16 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
-/** The app's controllers on minihttp, Tomcat absent; errors through BasicErrorController; access log. */
+/**
+ * The app's controllers on minihttp, Tomcat absent; errors through BasicErrorController; access
+ * log; server.servlet.* settings, CookieSameSiteSupplier beans and @WebListener classes.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"minihttp.access-log.enabled=true", "server.server-header=minihttp-test",
                 "server.servlet.application-display-name=shop", "server.servlet.session.timeout=5m",
                 "server.servlet.session.cookie.name=SID", "server.servlet.session.cookie.same-site=strict",
-                "server.mime-mappings.foo=application/x-foo", "server.forward-headers-strategy=native"})
+                "server.mime-mappings.foo=application/x-foo", "server.forward-headers-strategy=native",
+                "server.servlet.context-parameters.greeting=hi", "server.max-http-request-header-size=4KB"})
 @ExtendWith(OutputCaptureExtension.class)
 class ServingTest {
 
@@ -95,5 +99,25 @@ class ServingTest {
         assertThat(Http.get(port, "/whoami").body()).isEqualTo("http 127.0.0.1 application/x-foo");
         assertThat(Http.get(port, "/whoami", "X-Forwarded-Proto", "https", "X-Forwarded-For", "203.0.113.7").body())
                 .isEqualTo("https 203.0.113.7 application/x-foo");
+    }
+
+    /** A CookieSameSiteSupplier bean applies to every cookie the app sets, not only the session cookie. */
+    @Test
+    void appliesCookieSameSiteSupplierBeansToTheAppsCookies() throws Exception {
+        HttpResponse<String> response = Http.get(port, "/cookies");
+
+        assertThat(response.headers().allValues("Set-Cookie")).containsExactlyInAnyOrder(
+                "theme=dark; SameSite=Lax", "plain=1");
+    }
+
+    @Test
+    void appliesContextParametersAndRunsWebListenersFoundByServletComponentScan() throws Exception {
+        assertThat(Http.get(port, "/context").body()).isEqualTo("hi web-listener-ran");
+    }
+
+    @Test
+    void appliesMaxHttpRequestHeaderSize() throws Exception {
+        assertThat(Http.get(port, "/hello", "X-Filler", "a".repeat(3000)).statusCode()).isEqualTo(200);
+        assertThat(Http.get(port, "/hello", "X-Filler", "a".repeat(5000)).statusCode()).isEqualTo(431);
     }
 }

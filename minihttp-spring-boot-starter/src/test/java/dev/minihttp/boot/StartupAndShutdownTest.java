@@ -9,13 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 
-/** Applications started and stopped by hand: failures at startup, port -1, graceful shutdown. */
+/** Applications started and stopped by hand: the startup line, failures at startup, port -1, graceful shutdown. */
+@ExtendWith(OutputCaptureExtension.class)
 class StartupAndShutdownTest {
 
     @BeforeEach
@@ -43,15 +47,29 @@ class StartupAndShutdownTest {
     }
 
     @Test
-    void invalidPropertyFailsNamingIt() {
+    void logsOneInfoLineSayingWhichServerRunsWithItsPortThreadsAndQueue(CapturedOutput output) {
+        try (ConfigurableApplicationContext context = run("--server.port=0", "--minihttp.threads=7",
+                "--minihttp.queue-capacity=33", "--minihttp.virtual-threads=false")) {
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            assertThat(output.getOut()).containsOnlyOnce("minihttp started on port " + port
+                    + " (http/1.1): 7 platform worker threads, queue capacity 33");
+        }
+    }
+
+    /** Boot's failure analysis (printed at startup) names the property, the value and the rule. */
+    @Test
+    void invalidPropertyFailsNamingIt(CapturedOutput output) {
         assertThatThrownBy(() -> run("--server.port=0", "--minihttp.threads=0"))
                 .hasStackTraceContaining("minihttp.threads must be at least 1, was 0");
+        assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                .contains("Property: minihttp.threads").contains("Value: \"0\"")
+                .contains("minihttp.threads must be at least 1, was 0");
         assertThatThrownBy(() -> run("--server.port=0", "--minihttp.max-request-body-size=-1B"))
                 .hasStackTraceContaining("minihttp.max-request-body-size must not be negative");
     }
 
     @Test
-    void portInUseBecomesBootsPortInUseException() throws Exception {
+    void portInUseBecomesBootsPortInUseFailure(CapturedOutput output) throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> run("--server.port=" + taken.getLocalPort()))
                     .satisfies(e -> {
@@ -62,6 +80,38 @@ class StartupAndShutdownTest {
                         assertThat(cause).isInstanceOf(PortInUseException.class);
                         assertThat(((PortInUseException) cause).getPort()).isEqualTo(taken.getLocalPort());
                     });
+            assertThat(output.getOut() + output.getErr()).contains("APPLICATION FAILED TO START")
+                    .contains("Port " + taken.getLocalPort() + " was already in use.");
+        }
+    }
+
+    /**
+     * Like Tomcat and Jetty, the servlet context is set up while the application context
+     * refreshes, but load-on-startup servlets are initialised when the web server starts: after
+     * every singleton exists, before Boot announces the server.
+     */
+    @Test
+    void loadOnStartupServletsAreInitialisedWhenTheWebServerStarts() throws Exception {
+        StartupOrder.events.clear();
+        try (ConfigurableApplicationContext context = run("--server.port=0", "--test.startup-order=true")) {
+            assertThat(StartupOrder.events).containsExactly("singletons instantiated", "servlet init",
+                    "web server initialized");
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            assertThat(Http.get(port, "/eager").body()).isEqualTo("eager servlet");
+            assertThat(StartupOrder.events).containsOnlyOnce("servlet init");
+        }
+    }
+
+    /** server.address: bound to 127.0.0.1 only, another loopback address (Linux routes all of 127/8) is refused. */
+    @Test
+    void listensOnlyOnServerAddress() throws Exception {
+        try (ConfigurableApplicationContext context = run("--server.port=0", "--server.address=127.0.0.1")) {
+            int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                assertThat(socket.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.2", port).close())
+                    .isInstanceOf(java.net.ConnectException.class);
         }
     }
 
@@ -89,5 +139,33 @@ class StartupAndShutdownTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("released");
         closed.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * spring.lifecycle.timeout-per-shutdown-phase bounds the graceful shutdown: a request still
+     * running when it passes does not hold the application open.
+     */
+    @Test
+    void gracefulShutdownGivesUpAfterTheShutdownPhaseTimeout(CapturedOutput output) throws Exception {
+        ConfigurableApplicationContext context = run("--server.port=0", "--server.shutdown=graceful",
+                "--spring.lifecycle.timeout-per-shutdown-phase=200ms");
+        MiniHttpWebServer server = (MiniHttpWebServer) ((WebServerApplicationContext) context).getWebServer();
+        CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(server.getPort(), "/block");
+        try {
+            assertThat(TestApp.entered.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
+
+            // Well under the 30 s default phase timeout, which this must not have waited for.
+            CompletableFuture.runAsync(context::close).get(25, TimeUnit.SECONDS);
+
+            assertThat(context.isActive()).isFalse();
+            assertThat(server.stats().running()).isFalse();
+            boolean answeredNormally = inFlight.isDone() && !inFlight.isCompletedExceptionally()
+                    && "released".equals(inFlight.join().body());
+            assertThat(answeredNormally).as("the request was still running (or cut off) when the application closed")
+                    .isFalse();
+        } finally {
+            TestApp.release.countDown();
+            inFlight.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
+        }
     }
 }

@@ -40,9 +40,7 @@ public class MiniHttpEndpoint {
         result.put("config", config(server.options()));
         result.put("snapshot", snapshot(stats));
         result.put("workers", workers(stats));
-        result.put("exceptions", stats.exceptions().stream()
-                .map(e -> Map.of("thread", e.thread(), "exception", e.exception(), "count", e.count()))
-                .toList());
+        result.put("exceptions", exceptions(stats));
         return result;
     }
 
@@ -83,6 +81,22 @@ public class MiniHttpEndpoint {
             snapshot.put("lastError", stats.lastError());
         }
         return snapshot;
+    }
+
+    /**
+     * Exceptions that escaped the application and were answered by the server, per worker thread
+     * and root-cause class; those the application handled itself (@ExceptionHandler) are not here.
+     */
+    private static List<Map<String, Object>> exceptions(ServerStats stats) {
+        List<Map<String, Object>> exceptions = new ArrayList<>();
+        for (ServerStats.ExceptionCount count : stats.exceptions()) {
+            Map<String, Object> exception = new LinkedHashMap<>();
+            exception.put("thread", count.thread());
+            exception.put("exception", count.exception());
+            exception.put("count", count.count());
+            exceptions.add(exception);
+        }
+        return exceptions;
     }
 
     /** Every worker: idle, or busy with method, path (no query string) and elapsed time. */

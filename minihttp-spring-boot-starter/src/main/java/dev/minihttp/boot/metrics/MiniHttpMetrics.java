@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>{@code minihttp.worker.exceptions} gets one counter per (thread, exception) pair, so new
  * pairs are registered as they appear: whenever the stats are read for another meter, and when
- * {@link #refresh()} is called (the web server does that after counting an exception).
+ * {@link #refresh()} is called (the web server does that each time the servlet container reports
+ * an exception to the engine). The counts are the engine's own; nothing is counted here.
  */
 public class MiniHttpMetrics implements MeterBinder {
 
@@ -90,7 +91,10 @@ public class MiniHttpMetrics implements MeterBinder {
                 String exception = count.exception();
                 FunctionCounter.builder("minihttp.worker.exceptions", this,
                                 m -> m.exceptionCount(thread, exception))
-                        .description("Exceptions thrown by the application on a worker thread")
+                        .description("Exceptions that escaped the application on a worker thread and were "
+                                + "answered by the server (error page or 500), counted once, by root cause. Exceptions "
+                                + "the application handles itself (e.g. a Spring @ExceptionHandler) are not counted, "
+                                + "as with Tomcat")
                         .tags(Tags.of(tags).and("thread", thread, "exception", exception))
                         .register(registry);
             }
