@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *              ▼
  *   ┌──────► READING ──(head + body complete)──► DISPATCHED ──(worker completes)──┐
  *   │          │  ▲  (queue full: 503)              (queued, then running;         │
- *   │          │  │                                  read interest off)            │
+ *   │          │  │                          pipelined bytes only buffered)        │
  *   │          │  └──────────── keep-alive: next request (buffered bytes first) ◄──┤
  *   │          │                                                                    │
  *   │   (bad request, 408,                                                  (no keep-alive)
@@ -50,6 +50,7 @@ final class Connection {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
+    private static final int MAX_PIPELINED_BYTES = 64 * 1024;
 
     enum State { READING, DISPATCHED, LINGERING, CLOSED }
 
@@ -72,6 +73,8 @@ final class Connection {
     private ByteBuffer leftover;
     private int requestCount;
     private boolean closeAfterFlush;
+    private boolean inputClosed;
+    private byte[] responseBuffer;
 
     private final long acceptedNanos;
     private long idleSinceNanos;
@@ -115,8 +118,14 @@ final class Connection {
             return;
         }
         if (read < 0) {
+            if (state == State.DISPATCHED) {
+                // A half-close (a shell pipe, `nc -N`) still wants the response: remember, answer, then close.
+                inputClosed = true;
+                setInterest(key.interestOps() & ~SelectionKey.OP_READ);
+                return;
+            }
             // The client is done sending. What it sent completely was answered; the rest is lost.
-            // It may only have half-closed (a shell pipe, `nc -N`) and still be reading.
+            // It may only have half-closed and still be reading.
             closeBetweenRequests();
             return;
         }
@@ -131,11 +140,31 @@ final class Connection {
             }
             return;
         }
-        process(buffer);
+        if (state == State.READING) {
+            process(buffer);
+        }
         if (state == State.DISPATCHED && buffer.hasRemaining()) {
-            // Pipelined bytes: kept for after this response, because requests are answered one at a time.
+            keepPipelined(buffer);
+        }
+    }
+
+    /**
+     * Bytes that arrive while a request runs belong to the next one: requests are answered one at a
+     * time, so they wait here. Read interest stays on while a request runs (turning it off and on
+     * costs two system calls per request, and a reset is noticed at once); a client that pipelines
+     * more than {@link #MAX_PIPELINED_BYTES} is simply not read until this response is done.
+     */
+    private void keepPipelined(ByteBuffer buffer) {
+        if (leftover == null) {
             leftover = ByteBuffer.allocate(buffer.remaining());
-            leftover.put(buffer).flip();
+        } else {
+            ByteBuffer grown = ByteBuffer.allocate(leftover.remaining() + buffer.remaining());
+            grown.put(leftover);
+            leftover = grown;
+        }
+        leftover.put(buffer).flip();
+        if (leftover.remaining() >= MAX_PIPELINED_BYTES) {
+            setInterest(key.interestOps() & ~SelectionKey.OP_READ);
         }
     }
 
@@ -236,7 +265,6 @@ final class Connection {
         body = null;
         parser.reset();
         state = State.DISPATCHED;
-        setInterest(key.interestOps() & ~SelectionKey.OP_READ);
         boolean lastAllowed = server.options().maxKeepAliveRequests() > 0
                 && requestCount >= server.options().maxKeepAliveRequests();
         Exchange exchange = new Exchange(server, this, request, requestBody,
@@ -311,8 +339,24 @@ final class Connection {
             }
         }
         if (state == State.READING) {
-            setInterest(key.interestOps() | SelectionKey.OP_READ);
+            if (inputClosed) {
+                // Everything the client sent before its half-close has been answered.
+                closeBetweenRequests();
+            } else if ((key.interestOps() & SelectionKey.OP_READ) == 0) {
+                setInterest(key.interestOps() | SelectionKey.OP_READ);
+            }
         }
+    }
+
+    /**
+     * The response body buffer, reused by each exchange on this connection in turn (they never
+     * overlap): saves allocating and zeroing a buffer per request.
+     */
+    byte[] responseBuffer(int size) {
+        if (responseBuffer == null || responseBuffer.length != size) {
+            responseBuffer = new byte[size];
+        }
+        return responseBuffer;
     }
 
     private void closeAfterFlush() {

@@ -63,7 +63,8 @@ final class Exchange implements WorkerTask {
         this.lastOnConnection = lastOnConnection;
         this.requestId = server.nextRequestId();
         this.readyNanos = System.nanoTime();
-        this.responseBody = new ResponseBody(this, connection.output, server.options().responseBufferSize());
+        int bufferSize = server.options().responseBufferSize();
+        this.responseBody = new ResponseBody(this, connection.output, bufferSize, connection.responseBuffer(bufferSize));
     }
 
     // ---- WorkerTask --------------------------------------------------------------------------

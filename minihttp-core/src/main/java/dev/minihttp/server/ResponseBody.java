@@ -46,7 +46,11 @@ final class ResponseBody extends OutputStream {
     // take is queued (at most one write beyond the high watermark) instead of waited for.
     private volatile boolean blocking = true;
 
-    ResponseBody(Exchange exchange, ConnectionOutput output, int bufferSize) {
+    /** The connection's reusable buffer of the default size; a changed buffer size gets its own array. */
+    private final byte[] connectionBuffer;
+
+    ResponseBody(Exchange exchange, ConnectionOutput output, int bufferSize, byte[] connectionBuffer) {
+        this.connectionBuffer = connectionBuffer;
         this.exchange = exchange;
         this.output = output;
         this.bufferSize = bufferSize;
@@ -70,7 +74,8 @@ final class ResponseBody extends OutputStream {
             }
             if (!committed && count + length <= bufferSize) {
                 if (buffer == null) {
-                    buffer = new byte[bufferSize];
+                    buffer = connectionBuffer != null && connectionBuffer.length == bufferSize
+                            ? connectionBuffer : new byte[bufferSize];
                 }
                 System.arraycopy(data, offset, buffer, count, length);
                 count += length;
