@@ -164,7 +164,8 @@ proc_snapshot() { # pgid-to-leave-out [more pids to leave out...] -> lines "pid:
     # comm may hold spaces, so fields are counted after the last ") ".
     local pg=$1
     shift
-    cat /proc/[0-9]*/stat 2>/dev/null |
+    # A process may end between the glob and the read: cat then fails, which must not stop the run.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } |
         awk -v pg="$pg" -v skip=" $* " '{ pid = $1; sub(/^.*\) /, "");
             if ($3 != pg && index(skip, " " pid " ") == 0) print pid ":" $20, $12 + $13 }'
 }
