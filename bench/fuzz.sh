@@ -21,8 +21,11 @@ FUZZ_KEEP_GOING=${FUZZ_KEEP_GOING:-10}
 FUZZ_HEAP=${FUZZ_HEAP:-512m}
 # seconds one input may take before it counts as a hang (a finding). A JUnit @Timeout would
 # bound the whole fuzzing run instead, so libFuzzer's own flag is passed, the way Jazzer's
-# command line passes its arguments to a JUnit fuzz test (jazzer.internal.arg.N, N=0 is argv[0])
-FUZZ_INPUT_TIMEOUT=${FUZZ_INPUT_TIMEOUT:-10}
+# command line passes its arguments to a JUnit fuzz test (jazzer.internal.arg.N, N=0 is argv[0]).
+# It is wall-clock time: at nice 19 on a busy machine the fuzzer can be starved for half a minute
+# (a 10 s limit once reported a 4 KB input that decodes in milliseconds), hence the margin. A
+# real hang in a parser fed a few KB is not slow, it is endless.
+FUZZ_INPUT_TIMEOUT=${FUZZ_INPUT_TIMEOUT:-120}
 # libFuzzer's default of 4096 bytes could never pass the default 8 KiB head limit
 FUZZ_MAX_LEN=${FUZZ_MAX_LEN:-12000}
 MVN_OFFLINE=${MVN_OFFLINE:--o}
