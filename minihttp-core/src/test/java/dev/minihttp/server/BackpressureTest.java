@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * A slow reader of a large streamed response: the worker waits (back-pressure above the high
  * watermark) instead of buffering the whole body, and the body arrives intact once the client reads.
  */
+@LeakChecked
 class BackpressureTest {
 
     private static final int PIECE = 64 * 1024;

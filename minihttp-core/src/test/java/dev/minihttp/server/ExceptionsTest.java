@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Invariant 3: whatever a handler throws is answered, counted against its worker thread, and survived. */
+@LeakChecked
 class ExceptionsTest {
 
     private final Map<String, String> threadByPath = new ConcurrentHashMap<>();

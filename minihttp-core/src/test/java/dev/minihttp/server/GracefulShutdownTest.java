@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Invariant 5: nothing accepted is lost on shutdown, and nothing new is taken. */
+@LeakChecked
 class GracefulShutdownTest {
 
     private final CountDownLatch release = new CountDownLatch(1);

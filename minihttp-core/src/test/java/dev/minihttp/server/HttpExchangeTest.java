@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP/1.1 basics through real clients: keep-alive, pipelining, chunked both ways, HEAD, 100-continue. */
+@LeakChecked
 class HttpExchangeTest {
 
     private final Set<Long> connectionIds = ConcurrentHashMap.newKeySet();

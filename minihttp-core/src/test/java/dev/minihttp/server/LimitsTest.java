@@ -3,6 +3,7 @@ package dev.minihttp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minihttp.LeakChecked;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every size and count limit, with short configured values, seen by a client on a real socket. */
+@LeakChecked
 class LimitsTest {
 
     private final List<RunningServer> servers = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What {@code stop()} must give back (threads, file descriptors, temp files), and garbage on the
  * wire answered at once instead of waited on.
  */
+@LeakChecked
 class ResourceLeakTest {
 
     private static final int THRESHOLD = 16 * 1024;

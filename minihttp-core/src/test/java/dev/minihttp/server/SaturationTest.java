@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Invariant 2: one worker, a queue of one, and a handler held on a latch. */
+@LeakChecked
 class SaturationTest {
 
     private final CountDownLatch release = new CountDownLatch(1);

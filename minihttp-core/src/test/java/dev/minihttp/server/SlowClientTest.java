@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * Invariant 1: a slow sender costs a connection, never a worker. With a single worker, two clients
  * trickle their request (one its body, one its head) while twenty others are served at once.
  */
+@LeakChecked
 class SlowClientTest {
 
     private static final int FAST_REQUESTS = 20;

@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A bounded concurrent run: 200 keep-alive connections at once, 25 requests each, GETs and POSTs
  * (Content-Length and chunked, some large enough to spool), every response body checked exactly.
  */
+@LeakChecked
 class StressTest {
 
     private static final int CONNECTIONS = 200;

@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Timeouts driven by the I/O thread, with short configured values. Waits for events, never measures time. */
+@LeakChecked
 class TimeoutsTest {
 
     private final List<RunningServer> servers = new ArrayList<>();

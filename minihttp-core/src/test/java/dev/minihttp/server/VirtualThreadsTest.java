@@ -2,6 +2,7 @@ package dev.minihttp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Virtual-thread mode (JDK 21+ only; the code compiles for 17): same names, same limit, same stats. */
+@LeakChecked
 class VirtualThreadsTest {
 
     private static boolean isVirtual(Thread thread) {

@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** Servlet async and non-blocking I/O on plain servlets. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class AsyncTest {
 
     static ServletTestServer server;

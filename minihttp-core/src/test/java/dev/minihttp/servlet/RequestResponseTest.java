@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import jakarta.servlet.http.Cookie;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** HttpServletRequest and HttpServletResponse behaviour, checked on the wire. */
+@LeakChecked
 class RequestResponseTest {
 
     static ServletTestServer server;

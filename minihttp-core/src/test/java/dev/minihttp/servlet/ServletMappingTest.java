@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Servlet spec's mapping rules and path getters, per kind of match, in a context at "/app". */
+@LeakChecked
 class ServletMappingTest {
 
     static ServletTestServer server;

@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import jakarta.servlet.ServletContextAttributeEvent;
 import jakarta.servlet.ServletContextAttributeListener;
 import jakarta.servlet.ServletContextEvent;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sessions, context listeners and attributes, resources and the default servlet. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class SessionAndContextTest {
 
     @TempDir

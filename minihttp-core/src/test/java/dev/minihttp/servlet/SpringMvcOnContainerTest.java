@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.LeakChecked;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.servlet.springapp.SpringTestApp;
 import java.io.BufferedReader;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** An unmodified Spring MVC application inside the container, driven over real sockets. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@LeakChecked
 class SpringMvcOnContainerTest {
 
     static Path uploads;
