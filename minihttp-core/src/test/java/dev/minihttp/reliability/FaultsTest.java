@@ -1,5 +1,6 @@
 package dev.minihttp.reliability;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Invariant 3 under faults that ExceptionsTest does not cover one by one: each fault has a defined
  * outcome (a status, a log line, a metric), and the next request is served normally.
  */
+@LeakChecked
 class FaultsTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.minihttp.reliability;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * timeout (its client side is still open when the server's count reaches zero), no worker ever
  * runs one of their requests but the slow readers', and those are released by the write timeout.
  */
+@LeakChecked
 class HostileClientsTest {
 
     private static final int BIG = 4 * 1024 * 1024;

@@ -1,5 +1,6 @@
 package dev.minihttp.reliability;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minihttp.reliability.SmugglingPayloads.Payload;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * payload is pinned. The outcome matrix is written to {@code target/reliability/smuggling.md}
  * (and copied into docs/reliability.md).
  */
+@LeakChecked
 class ProxySmugglingTest {
 
     private static final int READ_TIMEOUT_MILLIS = (ReverseProxy.CLIENT_TIMEOUT_SECONDS + 5) * 1000;

@@ -1,5 +1,6 @@
 package dev.minihttp.reliability;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * documented 503 for a request completed while draining); nothing is truncated; new connections
  * are refused afterwards; and the shutdown reports that it finished in time.
  */
+@LeakChecked
 class ShutdownUnderLoadTest {
 
     private static final int CLIENTS = 24;

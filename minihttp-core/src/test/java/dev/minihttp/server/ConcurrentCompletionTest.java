@@ -1,5 +1,6 @@
 package dev.minihttp.server;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * exactly once: a second "exchange finished" would hand the connection back to reading twice,
  * closing it under the next pipelined request or reviving a closing one.
  */
+@LeakChecked
 class ConcurrentCompletionTest {
 
     private static final int COMPLETERS = 6;

@@ -1,5 +1,6 @@
 package dev.minihttp.server;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * (the connection slot is freed before the handler ends), and pipelined bytes wait, bounded,
  * for their turn.
  */
+@LeakChecked
 class DispatchedConnectionTest {
 
     @Test

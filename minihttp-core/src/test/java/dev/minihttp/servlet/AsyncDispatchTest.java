@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.AsyncContext;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * wrapper may change.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class AsyncDispatchTest {
 
     static ServletTestServer server;

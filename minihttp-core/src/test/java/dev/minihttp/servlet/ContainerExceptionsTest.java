@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minihttp.server.ServerStats;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * container reports them: they show in the server's stats against the worker that ran the code.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class ContainerExceptionsTest {
 
     private static ServletTestServer serve(boolean withErrorPage) throws Exception {

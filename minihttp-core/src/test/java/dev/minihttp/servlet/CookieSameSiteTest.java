@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.http.Cookie;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** {@link ServletContainer#cookieSameSite}: a SameSite default for cookies that have none of their own. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class CookieSameSiteTest {
 
     private static ServletTestServer serve(boolean sessionSameSite) throws Exception {

@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.RequestDispatcher;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * when the exception itself matches nothing, and the global default page otherwise.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class ErrorPagesTest {
 
     static ServletTestServer server;

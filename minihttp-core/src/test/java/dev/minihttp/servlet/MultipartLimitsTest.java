@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.MultipartConfigElement;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * into a {@code MaxUploadSizeExceededException}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class MultipartLimitsTest {
 
     @Test

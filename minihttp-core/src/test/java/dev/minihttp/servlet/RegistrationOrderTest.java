@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.DispatcherType;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The order of things the application registers: filter chains ({@code isMatchAfter}) and servlet initialisation. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class RegistrationOrderTest {
 
     private static Filter recording(String name) {

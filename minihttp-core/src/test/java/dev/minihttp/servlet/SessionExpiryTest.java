@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.servlet.http.HttpSession;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 /** The background expiry of idle sessions keeps running whatever application code it calls does. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@LeakChecked
 class SessionExpiryTest {
 
     static final Map<String, CountDownLatch> destroyed = new ConcurrentHashMap<>();

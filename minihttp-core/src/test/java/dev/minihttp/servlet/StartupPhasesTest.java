@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * load-on-startup servlets are initialised when the web server starts ({@link ServletContainer#start()}).
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class StartupPhasesTest {
 
     private final List<String> events = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minihttp.server.ServerStats;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * and an {@code Error} is still counted as one.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
+@LeakChecked
 class WrappedExceptionsTest {
 
     private static ServletTestServer serve() throws Exception {
