@@ -143,6 +143,9 @@ build() {
     fi
     for s in "${SERVER_LIST[@]}"; do
         log "building bench/spring-app for $s"
+        # An up-to-date jar is not repackaged: without this, a changed minihttp in ~/.m2 would
+        # not reach the app (and the check below would rightly refuse to measure it).
+        rm -rf "$(dirname "$(jar_of "$s")")"
         mvn_logged "$RUN_DIR/build-$s.log" -f "$APP/pom.xml" -P "$s" package
         jar=$(jar_of "$s")
         [[ -f "$jar" ]] || die "no $jar after the build"
