@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An HTTP/1.1 server: I/O threads that receive whole requests, a bounded queue, and a fixed pool
- * of workers that run the {@link Handler}.
+ * An HTTP/1.1 server: I/O threads that receive whole requests, a bounded queue, and a pool of at
+ * most {@code workerThreads} workers (started on demand) that run the {@link Handler}.
  *
  * <pre>{@code
  * MiniHttpServer server = new MiniHttpServer(

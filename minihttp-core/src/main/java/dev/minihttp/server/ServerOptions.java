@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param acceptBacklog         the listen backlog passed to the kernel
  * @param ioThreads             selector threads that read, parse, buffer and write
  * @param workerThreads         the most requests that run at once (platform threads, or the
- *                              concurrency limit in virtual-thread mode)
+ *                              concurrency limit in virtual-thread mode); workers start on demand
  * @param virtualThreads        run requests on virtual threads (JDK 21+; ignored with a warning on 17)
  * @param queueCapacity         complete requests that may wait for a worker; beyond it 503
  * @param queueTimeout          a request that waited longer gets 503 instead of running; zero = no limit

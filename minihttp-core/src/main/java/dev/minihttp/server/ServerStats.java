@@ -9,8 +9,7 @@ import java.util.Map;
  *
  * @param running            accepting and serving
  * @param maxThreads         the worker limit
- * @param currentThreads     workers that exist now (platform mode) or the limit (virtual mode, where
- *                           a worker exists only while it has a request)
+ * @param currentThreads     workers started so far: they start on demand, up to the limit, and stay
  * @param busyThreads        requests running now
  * @param queueSize          complete requests waiting for a worker
  * @param queueCapacity      the queue's bound
@@ -25,7 +24,7 @@ import java.util.Map;
  * @param exceptions         what workers' tasks threw, counted per thread name and exception class
  * @param errors             how many of those were {@link Error}s (OutOfMemoryError, StackOverflowError...)
  * @param lastError          "thread: class: message" of the latest Error, or null
- * @param workers            every worker and what it is doing now
+ * @param workers            every started worker and what it is doing now
  */
 public record ServerStats(
         boolean running,

@@ -12,16 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed number of workers in front of a bounded queue of complete requests.
+ * At most {@code size} workers in front of a bounded queue of complete requests.
  *
- * <p>The same shape serves both thread modes: {@code workerThreads} long-lived threads, platform or
- * virtual, each taking one task at a time. With virtual threads the maximum is therefore a
- * concurrency limit, and busy/max/queue mean exactly what they mean with platform threads.
+ * <p>The same shape serves both thread modes: up to {@code workerThreads} long-lived threads,
+ * platform or virtual, each taking one task at a time. With virtual threads the maximum is therefore
+ * a concurrency limit, and busy/max/queue mean exactly what they mean with platform threads.
  *
- * <p>Admission: a task is accepted when an idle worker will take it or the queue has room, and
- * refused at once otherwise; the caller answers 503. The queue is a lock and a deque rather than a
- * {@code BlockingQueue} because admission must see idle workers and queued tasks atomically
- * (capacity 0 means "only if a worker is free").
+ * <p>Workers start on demand: a task that finds no idle worker starts one while fewer than
+ * {@code size} exist, and a started worker stays. A server sized for 200 requests at once but
+ * seeing 10 keeps 10 threads, their stacks and their native buffers, instead of 200.
+ *
+ * <p>Admission: a task is accepted when a worker will take it (an idle one, one starting, or one that
+ * may still be started) or the queue has room, and refused at once otherwise; the caller answers
+ * 503. The queue is a lock and a deque rather than a {@code BlockingQueue} because admission must
+ * see workers and queued tasks atomically (capacity 0 means "only if a worker is free").
  */
 final class WorkerPool {
 
@@ -39,6 +43,8 @@ final class WorkerPool {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     // Written under the lock, read without it: stats() must never wait behind the pool.
     private volatile int waitingWorkers;
+    // Started but not yet waiting for a task: each will take one queued task. Under the lock.
+    private int startingWorkers;
     private volatile int running;
     private volatile int queuedCount;
     private boolean accepting = true;
@@ -58,37 +64,50 @@ final class WorkerPool {
         this.counters = counters;
     }
 
+    /** Nothing to do until the first task: workers start on demand (see the class comment). */
     void start() {
-        lock.lock();
-        try {
-            for (int i = 0; i < size; i++) {
-                startWorker();
-            }
-        } finally {
-            lock.unlock();
-        }
     }
 
-    /** Called with the lock held. */
-    private void startWorker() {
+    /**
+     * Called with the lock held. Returns false when the thread could not be started (the JVM or the
+     * OS refused another thread); the pool then carries on with the workers it has.
+     */
+    private boolean startWorker() {
         Worker worker = new Worker();
         String name = "minihttp-worker-" + threadNumber.incrementAndGet();
         Thread thread = virtual ? VirtualThreads.newThread(name, worker) : new Thread(worker, name);
         worker.thread = thread;
+        startingWorkers++;
         workers.add(worker);
-        thread.start();
+        try {
+            thread.start();
+            return true;
+        } catch (OutOfMemoryError | RuntimeException e) {
+            startingWorkers--;
+            workers.remove(worker);
+            log.error("Could not start worker {} ({} running): {}", name, workers.size(), e.toString());
+            return false;
+        }
     }
 
     /** Accepts the task for a worker, or returns false at once when every worker is busy and the queue is full. */
     boolean submit(WorkerTask task) {
         lock.lock();
         try {
-            if (!accepting || queue.size() >= capacity + waitingWorkers) {
+            if (!accepting || queue.size() >= capacity + workersAvailable()) {
                 return false;
             }
             queue.addLast(new Queued(task, System.nanoTime()));
             queuedCount = queue.size();
-            taskAvailable.signal();
+            if (queue.size() > waitingWorkers + startingWorkers && workers.size() < size) {
+                if (!startWorker() && workers.isEmpty()) {
+                    queue.pollLast(); // no thread at all would ever take it
+                    queuedCount = queue.size();
+                    return false;
+                }
+            } else {
+                taskAvailable.signal();
+            }
             return true;
         } finally {
             lock.unlock();
@@ -99,10 +118,15 @@ final class WorkerPool {
     boolean hasRoom() {
         lock.lock();
         try {
-            return accepting && queue.size() < capacity + waitingWorkers;
+            return accepting && queue.size() < capacity + workersAvailable();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Workers that will take a task without it waiting for a running one: idle, starting or not yet started. Under the lock. */
+    private int workersAvailable() {
+        return waitingWorkers + startingWorkers + (size - workers.size());
     }
 
     int size() {
@@ -212,10 +236,21 @@ final class WorkerPool {
         return task == null ? "nothing" : task.method() + " " + task.path();
     }
 
-    /** Takes the next task, or null when the pool stopped. */
-    private Queued take() throws InterruptedException {
+    /**
+     * Accounts for the task this worker just finished, if any, then takes the next one, or returns
+     * null when the pool stopped. Both happen in one lock section, and a new worker stops counting
+     * as starting in the same step it starts counting as waiting: submit() never sees a worker that
+     * is neither busy, starting nor waiting, and so never starts one too many.
+     */
+    private Queued take(boolean first, boolean finishedOne) throws InterruptedException {
         lock.lock();
         try {
+            if (finishedOne) {
+                finishedLocked();
+            }
+            if (first) {
+                startingWorkers--;
+            }
             waitingWorkers++;
             try {
                 while (queue.isEmpty()) {
@@ -239,12 +274,16 @@ final class WorkerPool {
     private void finished() {
         lock.lock();
         try {
-            running--;
-            if (running == 0 && queue.isEmpty()) {
-                idle.signalAll();
-            }
+            finishedLocked();
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void finishedLocked() {
+        running--;
+        if (running == 0 && queue.isEmpty()) {
+            idle.signalAll();
         }
     }
 
@@ -256,17 +295,29 @@ final class WorkerPool {
         @Override
         public void run() {
             boolean replace = false;
+            boolean unaccounted = false; // a task ran and running-- is still due
             try {
-                while (!replace) {
-                    Queued queued = take();
+                boolean first = true;
+                while (true) {
+                    boolean finishedOne = unaccounted;
+                    unaccounted = false; // take() accounts for it before it can throw
+                    Queued queued = take(first, finishedOne);
+                    first = false;
                     if (queued == null) {
                         return;
                     }
-                    replace = runOne(queued);
+                    unaccounted = true;
+                    if (runOne(queued)) {
+                        replace = true;
+                        return;
+                    }
                 }
             } catch (InterruptedException stopping) {
                 // stop() interrupts idle workers; nothing is lost, the queue was handed back.
             } finally {
+                if (unaccounted) {
+                    finished();
+                }
                 if (replace) {
                     replaceMe();
                 }
@@ -308,7 +359,6 @@ final class WorkerPool {
             } finally {
                 current = null;
                 Thread.interrupted(); // an interrupt meant for this task must not hit the next one
-                finished();
             }
         }
 
