@@ -217,6 +217,8 @@ final class Connection {
         if (parsed.expectContinue()) {
             // 100 only when the request will run; a client that waits for it then never sends the body.
             if (!server.pool().hasRoom()) {
+                // Counted like a request the pool refused after its body came: rejected is part of requests.
+                server.counters.requests.increment();
                 server.counters.rejected(refusalReason());
                 refuse(503, "Server busy, try again later", retryAfter());
                 return false;

@@ -116,6 +116,8 @@ class SaturationTest {
                     assert503(upload);
                 }
                 assertThat(server.stats().rejected()).isEqualTo(Map.of("queue_full", 1L));
+                // Every rejected request is one of the requests the pool was handed.
+                assertThat(server.stats().requests()).isEqualTo(3);
                 release.countDown();
                 assertThat(running.readResponse().text()).isEqualTo("done /1");
                 assertThat(queued.readResponse().text()).isEqualTo("done /2");
