@@ -52,6 +52,10 @@ final class Exchange implements WorkerTask {
     private final AtomicBoolean ended = new AtomicBoolean();
     /** Serialises completers, so only the first one writes the end of the body. */
     private final Object completion = new Object();
+    /** The worker inside {@link #run()}, while it is there. */
+    private volatile Thread runningOn;
+    /** Set when the response completed inside run(): the connection hears of it in afterRun(). */
+    private Boolean handBackKeepAlive;
 
     Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
              HttpHeaders trailers, boolean lastOnConnection) {
@@ -72,14 +76,43 @@ final class Exchange implements WorkerTask {
     @Override
     public void run() throws Exception {
         queueWaitNanos = System.nanoTime() - readyNanos;
+        runningOn = Thread.currentThread();
         try {
-            server.handler().handle(request, response);
-        } catch (Exception | Error thrown) {
-            failed(thrown);
-            throw thrown;
+            try {
+                server.handler().handle(request, response);
+            } catch (Exception | Error thrown) {
+                failed(thrown);
+                throw thrown;
+            }
+            if (!suspended) {
+                complete();
+            }
+        } finally {
+            runningOn = null;
         }
-        if (!suspended) {
-            complete();
+    }
+
+    @Override
+    public void afterRun() {
+        Boolean keepAlive;
+        synchronized (completion) {
+            keepAlive = handBackKeepAlive;
+            handBackKeepAlive = null;
+        }
+        if (keepAlive != null) {
+            connection.exchangeFinished(keepAlive);
+        }
+    }
+
+    /**
+     * Gives the connection back for its next request: at once, or, when the response completed on the
+     * worker inside run(), once that worker is idle again (see {@link WorkerTask#afterRun()}).
+     */
+    private void handBack(boolean keepAlive) {
+        if (runningOn == Thread.currentThread()) {
+            handBackKeepAlive = keepAlive;
+        } else {
+            connection.exchangeFinished(keepAlive);
         }
     }
 
@@ -150,7 +183,7 @@ final class Exchange implements WorkerTask {
                 if (ended.compareAndSet(false, true)) {
                     finished = true;
                     release();
-                    connection.exchangeFinished(keepAlive);
+                    handBack(keepAlive);
                 }
             }
         }

@@ -238,14 +238,15 @@ final class WorkerPool {
 
     /**
      * Accounts for the task this worker just finished, if any, then takes the next one, or returns
-     * null when the pool stopped. Both happen in one lock section, and a new worker stops counting
-     * as starting in the same step it starts counting as waiting: submit() never sees a worker that
-     * is neither busy, starting nor waiting, and so never starts one too many.
+     * null when the pool stopped. The worker goes from busy (or starting) to waiting in one lock
+     * section, so submit() never sees a worker that is none of these and never starts one too many;
+     * and the finished task's {@link WorkerTask#afterRun()} runs once it counts as waiting, so the
+     * next request on the same connection finds it free.
      */
-    private Queued take(boolean first, boolean finishedOne) throws InterruptedException {
+    private Queued take(boolean first, WorkerTask finished) throws InterruptedException {
         lock.lock();
         try {
-            if (finishedOne) {
+            if (finished != null) {
                 finishedLocked();
             }
             if (first) {
@@ -253,6 +254,14 @@ final class WorkerPool {
             }
             waitingWorkers++;
             try {
+                if (finished != null) {
+                    lock.unlock();
+                    try {
+                        afterRun(finished);
+                    } finally {
+                        lock.lock();
+                    }
+                }
                 while (queue.isEmpty()) {
                     if (stopped) {
                         return null;
@@ -280,6 +289,14 @@ final class WorkerPool {
         }
     }
 
+    private static void afterRun(WorkerTask task) {
+        try {
+            task.afterRun();
+        } catch (RuntimeException e) {
+            log.warn("Could not finish {} after it ran", describe(task), e);
+        }
+    }
+
     private void finishedLocked() {
         running--;
         if (running == 0 && queue.isEmpty()) {
@@ -295,18 +312,18 @@ final class WorkerPool {
         @Override
         public void run() {
             boolean replace = false;
-            boolean unaccounted = false; // a task ran and running-- is still due
+            WorkerTask unaccounted = null; // it ran; running-- and its afterRun() are still due
             try {
                 boolean first = true;
                 while (true) {
-                    boolean finishedOne = unaccounted;
-                    unaccounted = false; // take() accounts for it before it can throw
-                    Queued queued = take(first, finishedOne);
+                    WorkerTask finished = unaccounted;
+                    unaccounted = null; // take() settles it before anything in it can throw
+                    Queued queued = take(first, finished);
                     first = false;
                     if (queued == null) {
                         return;
                     }
-                    unaccounted = true;
+                    unaccounted = queued.task;
                     if (runOne(queued)) {
                         replace = true;
                         return;
@@ -315,8 +332,9 @@ final class WorkerPool {
             } catch (InterruptedException stopping) {
                 // stop() interrupts idle workers; nothing is lost, the queue was handed back.
             } finally {
-                if (unaccounted) {
+                if (unaccounted != null) {
                     finished();
+                    afterRun(unaccounted);
                 }
                 if (replace) {
                     replaceMe();

@@ -10,6 +10,15 @@ interface WorkerTask {
     /** Runs on a worker. Exceptions are the task's to answer; what escapes is still counted. */
     void run() throws Exception;
 
+    /**
+     * Called on the worker once {@link #run()} returned (normally or not) and the worker counts as
+     * idle again. Work that hands the pool new requests, such as a connection moving on to its next
+     * request, belongs here: done inside run(), the next request would find this worker still busy
+     * and make the pool start a thread it does not need.
+     */
+    default void afterRun() {
+    }
+
     /** Answers the client that this work will not run (503); called on a worker or the I/O thread. */
     void reject(String reason);
 
