@@ -53,6 +53,20 @@ class WorkersOnDemandTest {
         return connection;
     }
 
+    /** Lets the held requests finish; connection i carries /hold{i}. */
+    private void releaseAndExpectEveryResponse(List<RawConnection> connections) throws Exception {
+        release.countDown();
+        for (int i = 0; i < connections.size(); i++) {
+            assertThat(connections.get(i).readResponse().text()).isEqualTo("ok /hold" + i);
+        }
+    }
+
+    private static void closeAll(List<RawConnection> connections) throws Exception {
+        for (RawConnection connection : connections) {
+            connection.close();
+        }
+    }
+
     @Test
     void aStartedServerHasNoWorkerUntilTheFirstRequest() throws Exception {
         start(50, 10);
@@ -112,14 +126,9 @@ class WorkersOnDemandTest {
                 assertThat(rejected.readResponse().status()).isEqualTo(503);
             }
 
-            release.countDown();
-            for (int i = 0; i < connections.size(); i++) {
-                assertThat(connections.get(i).readResponse().text()).isEqualTo("ok /hold" + i);
-            }
+            releaseAndExpectEveryResponse(connections);
         } finally {
-            for (RawConnection connection : connections) {
-                connection.close();
-            }
+            closeAll(connections);
         }
         Eventually.awaitStats(server, "an idle pool", s -> s.busyThreads() == 0 && s.queueSize() == 0);
         // Started workers stay: the next burst does not pay for new threads.
@@ -142,14 +151,9 @@ class WorkersOnDemandTest {
                 assertThat(rejected.readResponse().status()).isEqualTo(503);
             }
             assertThat(server.stats().rejected()).containsEntry("queue_full", 1L);
-            release.countDown();
-            for (int i = 0; i < connections.size(); i++) {
-                assertThat(connections.get(i).readResponse().text()).isEqualTo("ok /hold" + i);
-            }
+            releaseAndExpectEveryResponse(connections);
         } finally {
-            for (RawConnection connection : connections) {
-                connection.close();
-            }
+            closeAll(connections);
         }
         assertThat(server.stats().currentThreads()).isEqualTo(3);
     }
