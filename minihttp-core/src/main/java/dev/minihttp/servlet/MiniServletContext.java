@@ -62,6 +62,7 @@ public final class MiniServletContext implements ServletContext {
     private final ServletMapper mapper = new ServletMapper();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final MimeTypes mimeTypes = new MimeTypes();
+    private final LocaleCharsets localeCharsets = new LocaleCharsets();
     private final MiniSessionCookieConfig sessionCookieConfig = new MiniSessionCookieConfig(this);
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionStore sessions = new SessionStore(this);
@@ -217,6 +218,10 @@ public final class MiniServletContext implements ServletContext {
 
     MimeTypes mimeTypes() {
         return mimeTypes;
+    }
+
+    LocaleCharsets localeCharsets() {
+        return localeCharsets;
     }
 
     long asyncTimeoutMillis() {
