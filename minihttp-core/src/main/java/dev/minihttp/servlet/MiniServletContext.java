@@ -107,7 +107,7 @@ public final class MiniServletContext implements ServletContext {
         }
         started = true;
         for (FilterHolder holder : filterList()) {
-            holder.filter();
+            holder.instance();
         }
         sessions.startExpiry(timer);
     }
@@ -122,7 +122,7 @@ public final class MiniServletContext implements ServletContext {
         }
         eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
         for (ServletHolder holder : eager) {
-            holder.servlet();
+            holder.instance();
         }
     }
 
@@ -701,7 +701,7 @@ public final class MiniServletContext implements ServletContext {
         }
     }
 
-    private static <T> T instantiate(Class<T> type) throws ServletException {
+    static <T> T instantiate(Class<T> type) throws ServletException {
         try {
             return type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
