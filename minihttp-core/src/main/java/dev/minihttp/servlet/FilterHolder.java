@@ -4,7 +4,6 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.FilterRegistration;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import java.util.Arrays;
 import java.util.Collection;
@@ -16,27 +15,20 @@ import java.util.Set;
  * One registered filter: registration data ({@link FilterRegistration.Dynamic}), the config handed
  * to {@code init}, and its lifecycle (every filter is initialised when the context starts).
  */
-final class FilterHolder extends RegistrationBase implements FilterRegistration.Dynamic, FilterConfig {
-
-    private final Class<? extends Filter> filterClass;
-    private volatile Filter instance;
-    private volatile boolean initialized;
+final class FilterHolder extends RegistrationBase<Filter> implements FilterRegistration.Dynamic, FilterConfig {
 
     FilterHolder(MiniServletContext context, String name, Filter instance) {
-        super(context, name, instance.getClass().getName());
-        this.instance = instance;
-        this.filterClass = instance.getClass();
+        super("Filter", context, name, instance);
         readAnnotations();
     }
 
     FilterHolder(MiniServletContext context, String name, Class<? extends Filter> filterClass) {
-        super(context, name, filterClass.getName());
-        this.filterClass = filterClass;
+        super("Filter", context, name, filterClass);
         readAnnotations();
     }
 
     private void readAnnotations() {
-        jakarta.servlet.annotation.WebFilter webFilter = filterClass.getAnnotation(jakarta.servlet.annotation.WebFilter.class);
+        jakarta.servlet.annotation.WebFilter webFilter = instanceClass.getAnnotation(jakarta.servlet.annotation.WebFilter.class);
         if (webFilter != null) {
             asyncSupported = webFilter.asyncSupported();
         }
@@ -91,33 +83,12 @@ final class FilterHolder extends RegistrationBase implements FilterRegistration.
     }
 
     @Override
-    public ServletContext getServletContext() {
-        return context;
+    void init(Filter filter) throws ServletException {
+        filter.init(this);
     }
 
-    Filter filter() throws ServletException {
-        if (!initialized) {
-            synchronized (this) {
-                if (!initialized) {
-                    if (instance == null) {
-                        instance = context.createFilter(filterClass);
-                    }
-                    instance.init(this);
-                    initialized = true;
-                }
-            }
-        }
-        return instance;
-    }
-
-    synchronized void destroy() {
-        if (initialized) {
-            initialized = false;
-            try {
-                instance.destroy();
-            } catch (RuntimeException e) {
-                context.log("Filter " + getName() + " failed in destroy()", e);
-            }
-        }
+    @Override
+    void destroy(Filter filter) {
+        filter.destroy();
     }
 }

@@ -34,13 +34,13 @@ final class MiniFilterChain implements FilterChain {
                 if (!holder.isAsyncSupported()) {
                     baseRequest.asyncSupported(false);
                 }
-                holder.filter().doFilter(request, response, this);
+                holder.instance().doFilter(request, response, this);
             } else if (position++ == filters.size()) {
                 if (!servlet.isAsyncSupported()) {
                     baseRequest.asyncSupported(false);
                 }
                 baseRequest.currentServlet(servlet);
-                servlet.servlet().service(request, response);
+                servlet.instance().service(request, response);
             }
         } finally {
             baseRequest.asyncSupported(asyncBefore);

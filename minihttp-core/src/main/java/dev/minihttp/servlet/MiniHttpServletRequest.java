@@ -101,13 +101,13 @@ final class MiniHttpServletRequest implements HttpServletRequest {
                 peer = client;
                 peerPort = -1;
             }
-            forwardedScheme = firstOf(exchange.header("X-Forwarded-Proto"));
+            forwardedScheme = schemeOf(exchange.header("X-Forwarded-Proto"));
             forwardedHost = firstOf(exchange.header("X-Forwarded-Host"));
             forwardedPort = firstOf(exchange.header("X-Forwarded-Port"));
         }
         this.remoteAddr = peer;
         this.remotePort = peerPort;
-        this.scheme = forwardedScheme != null ? forwardedScheme.toLowerCase(Locale.ROOT) : "http";
+        this.scheme = forwardedScheme != null ? forwardedScheme : "http";
         String authority = forwardedHost != null ? forwardedHost : hostHeader;
         InetSocketAddress local = exchange.localAddress();
         String name;
@@ -146,6 +146,18 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             }
         }
         return null;
+    }
+
+    // Only a scheme a proxy in front can have been spoken to with; anything else ("wss", "ftp", a
+    // typo, garbage a lax proxy passed through) is ignored, as if the header were absent. Of a
+    // list, the left-most (the proxy nearest the client) counts, as for X-Forwarded-Host/-Port.
+    private static String schemeOf(String forwardedProto) {
+        String first = firstOf(forwardedProto);
+        if (first == null) {
+            return null;
+        }
+        String scheme = first.toLowerCase(Locale.ROOT);
+        return scheme.equals("http") || scheme.equals("https") ? scheme : null;
     }
 
     private static String firstOf(String list) {

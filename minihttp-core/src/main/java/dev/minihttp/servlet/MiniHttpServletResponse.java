@@ -42,7 +42,8 @@ final class MiniHttpServletResponse implements HttpServletResponse {
     private PrintWriter writer;
     private ResponseWriter responseWriter;
     private String contentType; // without the charset parameter
-    private String charset; // explicitly set or fixed by getWriter, else null
+    private String charset; // explicitly set, mapped from the locale or fixed by getWriter, else null
+    private boolean charsetExplicit; // by setCharacterEncoding or a content type with a charset: setLocale leaves it
     private Locale locale;
     private volatile boolean closed;
     private volatile int including;
@@ -234,6 +235,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
             return;
         }
         charset = encoding;
+        charsetExplicit = encoding != null;
         updateContentTypeHeader();
     }
 
@@ -260,6 +262,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
             contentType = null;
             if (bodyUse != BodyUse.WRITER) {
                 charset = null;
+                charsetExplicit = false;
             }
             updateContentTypeHeader();
             return;
@@ -283,6 +286,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         contentType = withoutCharset.toString();
         if (declaredCharset != null && bodyUse != BodyUse.WRITER) {
             charset = declaredCharset;
+            charsetExplicit = true;
         }
         updateContentTypeHeader();
     }
@@ -340,6 +344,7 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         outputStream.resetCount();
         contentType = null;
         charset = null;
+        charsetExplicit = false;
         locale = null;
         writer = null;
         responseWriter = null;
@@ -348,13 +353,31 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         closed = false;
     }
 
+    /**
+     * Sets Content-Language and, unless the encoding was set explicitly or the writer is in use,
+     * the encoding the container maps the locale to (no mapping: left as it is). Null clears
+     * both. A mapped encoding wins over the context's response character encoding, as on Tomcat.
+     */
     @Override
     public synchronized void setLocale(Locale locale) {
-        if (isCommitted() || isIncluding() || locale == null) {
+        if (isCommitted() || isIncluding()) {
             return;
         }
         this.locale = locale;
-        exchange.headers().set("Content-Language", locale.toLanguageTag());
+        exchange.headers().set("Content-Language", locale == null ? null : locale.toLanguageTag());
+        if (charsetExplicit || bodyUse == BodyUse.WRITER) {
+            return;
+        }
+        if (locale == null) {
+            charset = null;
+        } else {
+            String mapped = context.localeCharsets().forLocale(locale);
+            if (mapped == null) {
+                return;
+            }
+            charset = mapped;
+        }
+        updateContentTypeHeader();
     }
 
     @Override

@@ -62,6 +62,7 @@ public final class MiniServletContext implements ServletContext {
     private final ServletMapper mapper = new ServletMapper();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
     private final MimeTypes mimeTypes = new MimeTypes();
+    private final LocaleCharsets localeCharsets = new LocaleCharsets();
     private final MiniSessionCookieConfig sessionCookieConfig = new MiniSessionCookieConfig(this);
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionStore sessions = new SessionStore(this);
@@ -106,7 +107,7 @@ public final class MiniServletContext implements ServletContext {
         }
         started = true;
         for (FilterHolder holder : filterList()) {
-            holder.filter();
+            holder.instance();
         }
         sessions.startExpiry(timer);
     }
@@ -121,7 +122,7 @@ public final class MiniServletContext implements ServletContext {
         }
         eager.sort((a, b) -> Integer.compare(a.loadOnStartup(), b.loadOnStartup()));
         for (ServletHolder holder : eager) {
-            holder.servlet();
+            holder.instance();
         }
     }
 
@@ -217,6 +218,10 @@ public final class MiniServletContext implements ServletContext {
 
     MimeTypes mimeTypes() {
         return mimeTypes;
+    }
+
+    LocaleCharsets localeCharsets() {
+        return localeCharsets;
     }
 
     long asyncTimeoutMillis() {
@@ -696,7 +701,7 @@ public final class MiniServletContext implements ServletContext {
         }
     }
 
-    private static <T> T instantiate(Class<T> type) throws ServletException {
+    static <T> T instantiate(Class<T> type) throws ServletException {
         try {
             return type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

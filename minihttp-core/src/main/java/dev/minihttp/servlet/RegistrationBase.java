@@ -1,5 +1,7 @@
 package dev.minihttp.servlet;
 
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashSet;
@@ -7,19 +9,75 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** What servlet and filter registrations share: name, class name, init parameters, async support. */
-abstract class RegistrationBase {
+/**
+ * What servlet and filter registrations share: name, class name, init parameters, async support,
+ * and the instance's lifecycle — given, or created through the context on first use; initialised
+ * once (double-checked); destroyed at most once per initialisation.
+ *
+ * @param <T> {@link jakarta.servlet.Servlet} or {@link jakarta.servlet.Filter}
+ */
+abstract class RegistrationBase<T> {
 
     final MiniServletContext context;
+    private final String kind;
     private final String name;
     private final String className;
+    final Class<? extends T> instanceClass;
     private final Map<String, String> initParameters = new LinkedHashMap<>();
     volatile boolean asyncSupported;
+    private volatile T instance;
+    private volatile boolean initialized;
 
-    RegistrationBase(MiniServletContext context, String name, String className) {
+    /** @param kind "Servlet" or "Filter", for messages */
+    @SuppressWarnings("unchecked")
+    RegistrationBase(String kind, MiniServletContext context, String name, T instance) {
+        this(kind, context, name, (Class<? extends T>) instance.getClass());
+        this.instance = instance;
+    }
+
+    RegistrationBase(String kind, MiniServletContext context, String name, Class<? extends T> instanceClass) {
+        this.kind = kind;
         this.context = context;
         this.name = name;
-        this.className = className;
+        this.className = instanceClass.getName();
+        this.instanceClass = instanceClass;
+    }
+
+    /** Calls the instance's {@code init} with this registration as its config. */
+    abstract void init(T instance) throws ServletException;
+
+    abstract void destroy(T instance);
+
+    /** The initialised instance, creating (as {@code createServlet/createFilter} do) and initialising it on first use. */
+    final T instance() throws ServletException {
+        if (!initialized) {
+            synchronized (this) {
+                if (!initialized) {
+                    if (instance == null) {
+                        instance = MiniServletContext.instantiate(instanceClass);
+                    }
+                    init(instance);
+                    initialized = true;
+                }
+            }
+        }
+        return instance;
+    }
+
+    final synchronized void destroy() {
+        if (initialized) {
+            initialized = false;
+            try {
+                destroy(instance);
+            } catch (RuntimeException e) {
+                context.log(kind + " " + getName() + " failed in destroy()", e);
+            }
+        }
+    }
+
+    /** For {@link jakarta.servlet.ServletConfig} and {@link jakarta.servlet.FilterConfig}. */
+    public ServletContext getServletContext() {
+        return context;
     }
 
     public String getName() {

@@ -34,6 +34,7 @@ final class RequestCycle {
     private volatile MiniAsyncContext async;
     private volatile DispatchState lastContainerDispatch; // REQUEST or ASYNC; forwards and includes are not the container's
     private volatile boolean finished;
+    private volatile int initializedRequestListeners; // those whose requestInitialized returned: they get requestDestroyed
 
     RequestCycle(MiniServletContext context, Request exchange, Response engineResponse) {
         this.context = context;
@@ -79,12 +80,38 @@ final class RequestCycle {
         }
         ServletMatch match = context.match(path);
         containerDispatch(stateFor(DispatcherType.REQUEST, exchange.path(), path, exchange.query(), match, null));
-        List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
-        for (ServletRequestListener listener : listeners) {
-            listener.requestInitialized(new ServletRequestEvent(context, request));
+        if (!initializeRequestListeners()) {
+            finish();
+            return;
         }
         dispatchAndCatch(DispatcherType.REQUEST, path, match, request, response);
         afterContainerDispatch();
+    }
+
+    /**
+     * Tells the request listeners, in order, until one throws. Then, as on Tomcat, the request
+     * goes no further: no filter or servlet runs and no error page (the application never got
+     * the request); the client gets the container's plain 500. Unlike Tomcat, which then tells
+     * no listener that the request is destroyed, the listeners that were initialised are (in
+     * reverse order, by {@link #finish()}), so one that set up per-request state (a thread-local
+     * on this pooled worker) can clear it.
+     */
+    private boolean initializeRequestListeners() throws IOException {
+        List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
+        for (int i = 0; i < listeners.size(); i++) {
+            ServletRequestListener listener = listeners.get(i);
+            try {
+                listener.requestInitialized(new ServletRequestEvent(context, request));
+            } catch (Throwable t) {
+                log.error("Request listener {} failed in requestInitialized for {}", listener.getClass().getName(),
+                        request, t);
+                engineResponse.reportException(rootCause(t));
+                response.writeContainerError(500);
+                return false;
+            }
+            initializedRequestListeners = i + 1;
+        }
+        return true;
     }
 
     private void containerDispatch(DispatchState state) {
@@ -274,7 +301,7 @@ final class RequestCycle {
                 current.fireComplete();
             }
             List<ServletRequestListener> listeners = context.listeners(ServletRequestListener.class);
-            for (int i = listeners.size() - 1; i >= 0; i--) {
+            for (int i = Math.min(initializedRequestListeners, listeners.size()) - 1; i >= 0; i--) {
                 try {
                     listeners.get(i).requestDestroyed(new ServletRequestEvent(context, request));
                 } catch (RuntimeException e) {

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The response body stream over the engine's buffered body. Writes after the response was closed
  * (by {@code sendError}, {@code sendRedirect}, a completed forward or content-length reached)
- * are dropped, as the spec asks. Non-blocking writes map to the engine's readiness callbacks.
+ * are dropped, as the spec asks. Non-blocking writes map to the engine's readiness callbacks; in
+ * that mode a write or flush while the stream is not ready throws {@link IllegalStateException}
+ * (Servlet 6.1 {@code ServletOutputStream#isReady}), as on Tomcat: the engine would otherwise queue
+ * it without bound, since a non-blocking writer is never parked.
  */
 final class ResponseOutputStream extends ServletOutputStream {
 
@@ -70,11 +73,21 @@ final class ResponseOutputStream extends ServletOutputStream {
         exchange.whenReady(this::notifyWritable);
     }
 
+    // Tomcat checks the stream's current readiness (not whether isReady() was called before each
+    // write): a write inside onWritePossible, or after isReady() returned true, passes.
+    private void checkReadyForNonBlockingWrite() {
+        if (listener != null && !exchange.isReady()) {
+            throw new IllegalStateException("In non-blocking mode, write to the ServletOutputStream only after "
+                    + "isReady() returned true or in onWritePossible()");
+        }
+    }
+
     @Override
     public void write(int b) throws IOException {
         if (response.isClosed()) {
             return;
         }
+        checkReadyForNonBlockingWrite();
         body().write(b);
         afterWrite(1);
     }
@@ -84,6 +97,7 @@ final class ResponseOutputStream extends ServletOutputStream {
         if (response.isClosed() || length == 0) {
             return;
         }
+        checkReadyForNonBlockingWrite();
         body().write(bytes, offset, length);
         afterWrite(length);
     }
@@ -103,6 +117,7 @@ final class ResponseOutputStream extends ServletOutputStream {
         if (response.isClosed()) {
             return;
         }
+        checkReadyForNonBlockingWrite();
         body().flush();
     }
 

@@ -111,6 +111,17 @@ public final class ServletContainer {
         return this;
     }
 
+    /**
+     * The character encoding {@code ServletResponse.setLocale(locale)} gives a response whose
+     * encoding was not set explicitly (as a {@code web.xml} {@code locale-encoding-mapping}; Spring
+     * Boot's {@code server.servlet.encoding.mapping}). A mapping for a language ("de") also serves
+     * its countries ("de_CH") unless they have their own. None by default.
+     */
+    public ServletContainer addLocaleCharsetMapping(java.util.Locale locale, java.nio.charset.Charset charset) {
+        context.localeCharsets().add(Objects.requireNonNull(locale, "locale"), Objects.requireNonNull(charset, "charset"));
+        return this;
+    }
+
     /** Trust {@code X-Forwarded-*} from the given proxies; off by default. */
     public ServletContainer forwardedHeaders(ForwardedHeaders forwardedHeaders) {
         context.forwardedHeaders(Objects.requireNonNull(forwardedHeaders, "forwardedHeaders"));

@@ -3,7 +3,6 @@ package dev.minihttp.servlet;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletConfig;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletSecurityElement;
@@ -21,38 +20,32 @@ import org.slf4j.LoggerFactory;
  * handed to {@code init}, and its lifecycle — created and initialised once, at start when
  * load-on-startup is set, else on the first request it serves.
  */
-final class ServletHolder extends RegistrationBase implements ServletRegistration.Dynamic, ServletConfig {
+final class ServletHolder extends RegistrationBase<Servlet> implements ServletRegistration.Dynamic, ServletConfig {
 
     private static final Logger log = LoggerFactory.getLogger(ServletHolder.class);
 
-    private final Class<? extends Servlet> servletClass;
     private final List<String> mappings = new CopyOnWriteArrayList<>();
-    private volatile Servlet instance;
-    private volatile boolean initialized;
     private volatile int loadOnStartup = -1;
     private volatile MultipartConfigElement multipartConfig;
     private volatile String runAsRole;
 
     ServletHolder(MiniServletContext context, String name, Servlet instance) {
-        super(context, name, instance.getClass().getName());
-        this.instance = instance;
-        this.servletClass = instance.getClass();
+        super("Servlet", context, name, instance);
         readAnnotations();
     }
 
     ServletHolder(MiniServletContext context, String name, Class<? extends Servlet> servletClass) {
-        super(context, name, servletClass.getName());
-        this.servletClass = servletClass;
+        super("Servlet", context, name, servletClass);
         readAnnotations();
     }
 
     // @MultipartConfig on the class applies to programmatic registrations too (as on Tomcat).
     private void readAnnotations() {
-        MultipartConfig annotation = servletClass.getAnnotation(MultipartConfig.class);
+        MultipartConfig annotation = instanceClass.getAnnotation(MultipartConfig.class);
         if (annotation != null) {
             multipartConfig = new MultipartConfigElement(annotation);
         }
-        jakarta.servlet.annotation.WebServlet webServlet = servletClass.getAnnotation(jakarta.servlet.annotation.WebServlet.class);
+        jakarta.servlet.annotation.WebServlet webServlet = instanceClass.getAnnotation(jakarta.servlet.annotation.WebServlet.class);
         if (webServlet != null) {
             asyncSupported = webServlet.asyncSupported();
         }
@@ -131,34 +124,12 @@ final class ServletHolder extends RegistrationBase implements ServletRegistratio
     }
 
     @Override
-    public ServletContext getServletContext() {
-        return context;
+    void init(Servlet servlet) throws ServletException {
+        servlet.init(this);
     }
 
-    /** The initialised servlet, creating and initialising it on first use. */
-    Servlet servlet() throws ServletException {
-        if (!initialized) {
-            synchronized (this) {
-                if (!initialized) {
-                    if (instance == null) {
-                        instance = context.createServlet(servletClass);
-                    }
-                    instance.init(this);
-                    initialized = true;
-                }
-            }
-        }
-        return instance;
-    }
-
-    synchronized void destroy() {
-        if (initialized) {
-            initialized = false;
-            try {
-                instance.destroy();
-            } catch (RuntimeException e) {
-                context.log("Servlet " + getName() + " failed in destroy()", e);
-            }
-        }
+    @Override
+    void destroy(Servlet servlet) {
+        servlet.destroy();
     }
 }

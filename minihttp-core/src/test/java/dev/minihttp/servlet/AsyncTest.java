@@ -3,6 +3,7 @@ package dev.minihttp.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minihttp.LeakChecked;
+import dev.minihttp.server.RawConnection;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -31,6 +32,9 @@ class AsyncTest {
     static ServletTestServer server;
     static final List<String> events = new CopyOnWriteArrayList<>();
     static volatile CountDownLatch completed = new CountDownLatch(1);
+    static final java.util.concurrent.atomic.AtomicLong impatientWritten = new java.util.concurrent.atomic.AtomicLong();
+    static final List<IllegalStateException> impatientRefusals = new CopyOnWriteArrayList<>();
+    static final CountDownLatch impatientRefused = new CountDownLatch(1);
 
     static AsyncListener recorder(String name) {
         return new AsyncListener() {
@@ -127,6 +131,51 @@ class AsyncTest {
             writes.addMapping("/writes");
             writes.setAsyncSupported(true);
 
+            var impatient = context.addServlet("impatient", new LambdaServlet((req, res) -> {
+                AsyncContext async = req.startAsync();
+                ServletOutputStream out = res.getOutputStream();
+                byte[] piece = new byte[256 * 1024];
+                java.util.Arrays.fill(piece, (byte) 'x');
+                out.setWriteListener(new WriteListener() {
+                    volatile boolean refused;
+
+                    @Override
+                    public void onWritePossible() throws IOException {
+                        if (refused) {
+                            out.write("end".getBytes());
+                            async.complete();
+                            return;
+                        }
+                        out.write(piece); // without isReady(): onWritePossible implies it
+                        impatientWritten.addAndGet(piece.length);
+                        while (out.isReady()) {
+                            out.write(piece);
+                            impatientWritten.addAndGet(piece.length);
+                        }
+                        // The client reads nothing yet, so the stream stays not ready.
+                        try {
+                            out.write(piece);
+                        } catch (IllegalStateException expected) {
+                            impatientRefusals.add(expected);
+                        }
+                        try {
+                            out.flush();
+                        } catch (IllegalStateException expected) {
+                            impatientRefusals.add(expected);
+                        }
+                        refused = true;
+                        impatientRefused.countDown();
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        async.complete();
+                    }
+                });
+            }));
+            impatient.addMapping("/impatient");
+            impatient.setAsyncSupported(true);
+
             var reads = context.addServlet("reads", new LambdaServlet((req, res) -> {
                 AsyncContext async = req.startAsync();
                 ServletInputStream in = req.getInputStream();
@@ -210,6 +259,23 @@ class AsyncTest {
     void writeListenerWritesWhenReady() throws Exception {
         var response = server.get("/writes");
         assertThat(response.body()).startsWith("chunk 0\n").endsWith("chunk 99\n");
+    }
+
+    @Test
+    void nonBlockingWriteOrFlushWhileNotReadyIsRefusedAndNothingOfItIsSent() throws Exception {
+        try (RawConnection connection = new RawConnection(server.server.port())) {
+            connection.send("GET /impatient HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(impatientRefused.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(impatientRefusals).hasSize(2)
+                    .allSatisfy(e -> assertThat(e).hasMessageContaining("isReady()"));
+
+            RawConnection.Response response = connection.readResponse();
+
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(response.body().length).as("what was accepted, then the end marker")
+                    .isEqualTo(impatientWritten.get() + 3);
+            assertThat(response.text()).endsWith("xxxend");
+        }
     }
 
     @Test

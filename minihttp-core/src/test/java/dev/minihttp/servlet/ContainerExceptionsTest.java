@@ -3,11 +3,17 @@ package dev.minihttp.servlet;
 import dev.minihttp.LeakChecked;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minihttp.server.Eventually;
 import dev.minihttp.server.ServerStats;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletRegistration;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,6 +76,61 @@ class ContainerExceptionsTest {
         return server.server.stats().exceptions().stream()
                 .filter(count -> count.exception().equals(type.getName()))
                 .findFirst().orElse(null);
+    }
+
+    /** Three request listeners; the middle one throws for /listener-throws. */
+    private static ServletTestServer serveWithRequestListeners(List<String> events) throws Exception {
+        ServletContainer container = new ServletContainer();
+        container.addInitializer((classes, context) -> {
+            for (String name : List.of("first", "throwing", "last")) {
+                context.addListener(new ServletRequestListener() {
+                    @Override
+                    public void requestInitialized(ServletRequestEvent event) {
+                        String uri = ((HttpServletRequest) event.getServletRequest()).getRequestURI();
+                        events.add(name + ":init " + uri);
+                        if (name.equals("throwing") && uri.equals("/listener-throws")) {
+                            throw new IllegalArgumentException("secret listener detail");
+                        }
+                    }
+
+                    @Override
+                    public void requestDestroyed(ServletRequestEvent event) {
+                        events.add(name + ":destroyed");
+                    }
+                });
+            }
+            context.addServlet("any", new LambdaServlet((req, res) -> {
+                events.add("servlet");
+                res.getWriter().print("served");
+            })).addMapping("/*");
+            context.addServlet("error", new LambdaServlet((req, res) -> res.getWriter().print("app error page")))
+                    .addMapping("/error");
+        });
+        container.defaultErrorPage("/error");
+        return new ServletTestServer(container);
+    }
+
+    @Test
+    void requestListenerThatThrowsStopsTheRequestWithAPlain500AndInitialisedListenersAreDestroyed() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (ServletTestServer server = serveWithRequestListeners(events)) {
+            HttpResponse<String> response = server.get("/listener-throws");
+
+            assertThat(response.statusCode()).isEqualTo(500);
+            assertThat(response.body()).as("the container's own answer, not the app's error page, no detail")
+                    .isEqualTo("500 Internal Server Error\n");
+            Eventually.await("first listener destroyed", () -> events.contains("first:destroyed"), () -> events);
+            assertThat(events).containsExactly("first:init /listener-throws", "throwing:init /listener-throws",
+                    "first:destroyed");
+            assertThat(counted(server, IllegalArgumentException.class)).isNotNull();
+
+            events.clear();
+            HttpResponse<String> next = server.get("/fine");
+            assertThat(next.body()).isEqualTo("served");
+            Eventually.await("all listeners destroyed", () -> events.size() == 7, () -> events);
+            assertThat(events).containsExactly("first:init /fine", "throwing:init /fine", "last:init /fine", "servlet",
+                    "last:destroyed", "throwing:destroyed", "first:destroyed");
+        }
     }
 
     @Test

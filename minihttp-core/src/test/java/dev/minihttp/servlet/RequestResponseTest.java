@@ -139,6 +139,24 @@ class RequestResponseTest {
     }
 
     @Test
+    void forwardedProtoIsHonouredOnlyForHttpOrHttpsAnyCaseLeftMostOfAList() throws IOException {
+        assertThat(forwardedAs("HTTPS")).contains("scheme=https server=shop.example:443 secure=true");
+        assertThat(forwardedAs("https, http")).contains("scheme=https server=shop.example:443 secure=true");
+        assertThat(forwardedAs("http, https")).contains("scheme=http server=shop.example:80 secure=false");
+        assertThat(forwardedAs("Http")).contains("scheme=http server=shop.example:80 secure=false");
+        for (String ignored : new String[] {"wss", "ftp", "javascript", "https:", "h ttps", ", https"}) {
+            assertThat(forwardedAs(ignored)).as(ignored)
+                    .contains("scheme=http server=shop.example:80 secure=false remote=203.0.113.9")
+                    .contains("url=http://shop.example/headers");
+        }
+    }
+
+    private static String forwardedAs(String proto) throws IOException {
+        return server.raw("GET /headers HTTP/1.1\r\nHost: internal:8080\r\nX-Forwarded-For: 203.0.113.9\r\n"
+                + "X-Forwarded-Proto: " + proto + "\r\nX-Forwarded-Host: shop.example\r\nConnection: close\r\n\r\n");
+    }
+
+    @Test
     void cookiesInAndSetCookieAttributesOut() throws Exception {
         HttpResponse<String> response = server.send(server.request("/cookies").header("Cookie", "a=1; b=\"two\"").build());
         assertThat(response.body()).isEqualTo("a=1;b=two;");

@@ -142,6 +142,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
             container.addMimeType(mapping.getExtension(), mapping.getMimeType());
         }
+        // server.servlet.encoding.mapping: the charset response.setLocale(...) picks (as Tomcat's and Jetty's factories do)
+        settings.getLocaleCharsetMappings().forEach(container::addLocaleCharsetMapping);
         if (settings.getSession().getTimeout() != null) {
             container.sessionTimeout(settings.getSession().getTimeout());
         }

@@ -121,6 +121,14 @@ public class TestApp {
                     + request.getServletContext().getAttribute("listener");
         }
 
+        /** Answers in the request's language, leaving the charset to the server's locale mapping. */
+        @GetMapping("/greeting")
+        void greeting(HttpServletRequest request, HttpServletResponse response) throws java.io.IOException {
+            response.setContentType("text/plain");
+            response.setLocale(request.getLocale());
+            response.getWriter().print("Grüße");
+        }
+
         @GetMapping("/thread")
         String thread() throws ReflectiveOperationException {
             Thread current = Thread.currentThread();
