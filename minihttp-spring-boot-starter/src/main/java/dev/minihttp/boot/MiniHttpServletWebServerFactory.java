@@ -1,5 +1,7 @@
 package dev.minihttp.boot;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import dev.minihttp.server.Handler;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.servlet.ForwardedHeaders;
@@ -142,7 +144,12 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
             container.addMimeType(mapping.getExtension(), mapping.getMimeType());
         }
-        // server.servlet.encoding.mapping: the charset response.setLocale(...) picks (as Tomcat's and Jetty's factories do)
+        // The charset response.setLocale(...) picks. Boot's Tomcat factory maps en, fr and ja to UTF-8
+        // (Tomcat's own defaults are ISO-8859-1 and Shift_JIS); the default server is the one users
+        // compare with. Then server.servlet.encoding.mapping, which may override those three.
+        for (Locale locale : List.of(Locale.ENGLISH, Locale.FRENCH, Locale.JAPANESE)) {
+            container.addLocaleCharsetMapping(locale, StandardCharsets.UTF_8);
+        }
         settings.getLocaleCharsetMappings().forEach(container::addLocaleCharsetMapping);
         if (settings.getSession().getTimeout() != null) {
             container.sessionTimeout(settings.getSession().getTimeout());

@@ -30,6 +30,18 @@ class EncodingMappingTest {
     }
 
     @Test
+    void englishFrenchAndJapaneseAreUtf8AsBootConfiguresTomcat() throws Exception {
+        for (String language : new String[] {"en-GB", "fr"}) {
+            HttpResponse<byte[]> response = Http.getBytes(port, "/greeting", "Accept-Language", language);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain;charset=UTF-8");
+            assertThat(response.body()).isEqualTo("Grüße".getBytes(StandardCharsets.UTF_8));
+        }
+        // ja_JP is mapped by this test's property: the property wins over the default for ja.
+        HttpResponse<byte[]> japanese = Http.getBytes(port, "/greeting", "Accept-Language", "ja");
+        assertThat(japanese.headers().firstValue("Content-Type")).hasValue("text/plain;charset=UTF-8");
+    }
+
+    @Test
     void unmappedLocaleKeepsTheDefaultCharset() throws Exception {
         HttpResponse<byte[]> italian = Http.getBytes(port, "/greeting", "Accept-Language", "it");
         assertThat(italian.headers().firstValue("Content-Type")).hasValue("text/plain;charset=ISO-8859-1");
