@@ -6,7 +6,8 @@
 #   WRK_CPU, WRK_THREADS   for run_wrk
 # and uses the globals RUN_DIR, SERVER_PID, SERVER_NAME, WRK_PID that these functions keep.
 # Sourcing installs the cleanup trap: whatever ends the script (success, failure, Ctrl-C,
-# SIGTERM), wrk, the background helpers of bg_start and the server are stopped.
+# SIGTERM), wrk, the background helpers of bg_start and the server are stopped, and the CPU-capped
+# cgroup of cpu_cap_create (if any) is removed.
 
 # fd 3 = the script's stderr: a trap may fire inside a redirected command (wrk >file 2>&1),
 # and its messages must still reach the terminal.
@@ -113,6 +114,114 @@ bg_stop_all() {
     BG_PIDS=()
 }
 
+# ---------------------------------------------------------------- CPU cap for load helpers
+# A load helper that shares the wrk CPU must not take that CPU from wrk. slowhttptest 1.8.2 busy-
+# loops (poll() on an fd that is not open returns POLLNVAL at once, thousands of times a second),
+# so it is run inside a cgroup whose CPU quota is a few % of one CPU: cgroup v2 (`cpu.max`) or
+# v1 (`cpu.cfs_quota_us`), whichever has the cpu controller. Where no cgroup can be made (not
+# root, read-only /sys/fs/cgroup, v2 without the cpu controller delegated), helpers fall back to
+# SCHED_IDLE (`chrt --idle 0`), which does NOT keep a busy loop from competing with wrk.
+CAP_DIR=""    # the cgroup made by cpu_cap_create; removed by cpu_cap_remove and on exit
+CAP_METHOD="" # how exec_capped runs a command, in words (for the report)
+CAP_KIND=""   # cgroup | idle | none
+
+_cap_write() { # file value: 0 when the kernel took it
+    { printf '%s\n' "$2" >"$1"; } 2>/dev/null
+}
+
+_cap_try_v2() { # mountpoint name quota period
+    local mnt=$1 dir="$1/$2"
+    [[ -f "$mnt/cgroup.controllers" ]] && grep -qw cpu "$mnt/cgroup.controllers" || return 1
+    if ! grep -qw cpu "$mnt/cgroup.subtree_control" 2>/dev/null; then
+        _cap_write "$mnt/cgroup.subtree_control" +cpu || return 1
+    fi
+    mkdir "$dir" 2>/dev/null || return 1
+    if [[ -f "$dir/cpu.max" ]] && _cap_write "$dir/cpu.max" "$3 $4"; then
+        CAP_DIR=$dir
+        CAP_METHOD="cgroup v2 $dir, cpu.max \"$3 $4\""
+        return 0
+    fi
+    rmdir "$dir" 2>/dev/null || true
+    return 1
+}
+
+_cap_try_v1() { # mountpoint name quota period
+    local mnt=$1 dir="$1/$2"
+    [[ -f "$mnt/cpu.cfs_quota_us" ]] || return 1
+    mkdir "$dir" 2>/dev/null || return 1
+    if _cap_write "$dir/cpu.cfs_period_us" "$4" && _cap_write "$dir/cpu.cfs_quota_us" "$3"; then
+        CAP_DIR=$dir
+        CAP_METHOD="cgroup v1 $dir, cpu.cfs_quota_us $3 per cpu.cfs_period_us $4"
+        return 0
+    fi
+    rmdir "$dir" 2>/dev/null || true
+    return 1
+}
+
+# shellcheck disable=SC2034 # CAP_METHOD is read by the sourcing script
+cpu_cap_create() { # percent-of-one-CPU (0 = no cap) name -> CAP_KIND, CAP_METHOD (and CAP_DIR)
+    local pct=$1 name=$2 period=100000 quota mnt fstype opts _rest
+    quota=$((pct * period / 100))
+    if ((pct == 0)); then
+        CAP_KIND=none
+        CAP_METHOD="none (cap disabled)"
+        return 0
+    fi
+    # v2 first (where it has the cpu controller), then v1; mount points from /proc/self/mounts.
+    local -a v2=() v1=()
+    while read -r _ mnt fstype opts _rest; do
+        case "$fstype" in
+        cgroup2) v2+=("$mnt") ;;
+        cgroup) [[ ",$opts," == *,cpu,* ]] && v1+=("$mnt") ;;
+        esac
+    done </proc/self/mounts
+    for mnt in "${v2[@]}"; do _cap_try_v2 "$mnt" "$name" "$quota" "$period" && break; done
+    if [[ -z "$CAP_DIR" ]]; then
+        for mnt in "${v1[@]}"; do _cap_try_v1 "$mnt" "$name" "$quota" "$period" && break; done
+    fi
+    if [[ -n "$CAP_DIR" ]]; then
+        CAP_KIND=cgroup
+        return 0
+    fi
+    command -v chrt >/dev/null || die "no cgroup with a CPU quota could be made and there is no chrt"
+    CAP_KIND=idle
+    CAP_METHOD="SCHED_IDLE (chrt --idle 0): no CPU cap, no cgroup could be made"
+}
+
+exec_capped() { # command... : BECOMES the command (exec), under the cap of cpu_cap_create; only
+    # for a background subshell (bg_start exec_capped ...), whose pid then is the command's
+    case "$CAP_KIND" in
+    cgroup) # sh moves itself into the cgroup, then becomes the command: same pid throughout
+        exec sh -c 'echo $$ >"$1/cgroup.procs" || exit 125; shift; exec "$@"' sh "$CAP_DIR" "$@" ;;
+    idle) exec chrt --idle 0 "$@" ;;
+    *) exec "$@" ;;
+    esac
+}
+
+cpu_cap_holds() { # pid: 0 when the pid is in the cap's cgroup (always 0 without a cgroup)
+    [[ "$CAP_KIND" == cgroup ]] || return 0
+    grep -qx "$1" "$CAP_DIR/cgroup.procs" 2>/dev/null
+}
+
+cpu_cap_remove() { # never fails: called from the exit trap
+    [[ -n "$CAP_DIR" ]] || return 0
+    local dir=$CAP_DIR i
+    CAP_DIR=""
+    for ((i = 0; i < 50; i++)); do # the helpers are stopped by now; a reaped process leaves at once
+        rmdir "$dir" 2>/dev/null && return 0
+        [[ -d "$dir" ]] || return 0
+        sleep 0.1
+    done
+    log "WARNING: could not remove the cgroup $dir (processes still in it: $(tr '\n' ' ' <"$dir/cgroup.procs" 2>/dev/null || true))"
+    return 0
+}
+
+proc_cpu_ticks() { # pid... -> utime+stime of these processes (all threads), in clock ticks
+    local p
+    for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null || true; done |
+        awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -121,6 +230,7 @@ cleanup() {
         wait "$WRK_PID" 2>/dev/null || true
     fi
     bg_stop_all
+    cpu_cap_remove
     stop_server
     if ((rc != 0)); then log "stopped with status $rc; raw output in ${RUN_DIR:-<none>}"; fi
     exit "$rc"

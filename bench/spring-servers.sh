@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # The same Spring MVC app (bench/spring-app) on minihttp, Tomcat and Jetty, side by side: throughput,
-# latency, blocking handlers, POST bodies, overload, slow clients, startup time and memory.
+# latency, blocking handlers, POST bodies, overload, slow clients, startup time and memory (with a
+# breakdown from the JVM's Native Memory Tracking).
 # Each server pinned to one CPU, wrk and the other load generators to another; every scenario starts
 # the server afresh. See bench/README.md for what is measured and how to read it.
 #
 # Options (environment variables):
 #   SERVERS="minihttp tomcat jetty"   which servers, in this base order (rotated every round)
-#   SCENARIOS="plaintext json blocking echo overload slow"   which scenarios (startup and RSS are
-#                                     measured at every server start); "slow" implies "plaintext"
+#   SCENARIOS="plaintext json blocking echo overload slow memory"   which scenarios (startup and RSS
+#                                     are measured at every server start); "slow" implies "plaintext";
+#                                     "memory" starts each server with -XX:NativeMemoryTracking=summary,
+#                                     runs plaintext, then records threads, NMT and the live heap (jcmd)
 #   ROUNDS=3 WARMUP=5 DURATION=10     rounds; seconds of warm-up (not recorded) and of measurement
 #   THREADS=200 QUEUE=1000            pool size and queue for every scenario except overload
 #   OVERLOAD_THREADS=16 OVERLOAD_QUEUE=32 OVERLOAD_CONNECTIONS=512 OVERLOAD_MS=100
 #   BLOCKING_CONNECTIONS=256 BLOCKING_MS=50 CONNECTIONS=64
 #   SLOW_HEADERS=1000 SLOW_BODIES=200 slowhttptest connections held during "slow"
+#   SLOW_CPU_PCT=5                    CPU quota of the slowhttptest processes, in % of one CPU: they
+#                                     run in a cgroup (v2 cpu.max or v1 cpu.cfs_quota_us) because
+#                                     slowhttptest 1.8.2 busy-loops and would take wrk's CPU; without
+#                                     a cgroup (not root...) they run under chrt --idle 0, with a
+#                                     warning. 0 = no cap (to see the effect of the busy loop)
 #   WRK_THREADS=1 WRK_TIMEOUT=10      wrk -t and --timeout (s)
 #   SERVER_CPU=0 WRK_CPU=1            CPUs for taskset
 #   JVM_OPTS="-Xms256m -Xmx256m -XX:+UseParallelGC"   same flags for all three
 #   MINIHTTP_PORT=18091 TOMCAT_PORT=18092 JETTY_PORT=18093
 #   STARTUP_TIMEOUT=90                seconds a server has to answer its first 200
 #   SKIP_BUILD=1                      reuse the jars in bench/spring-app/target/
-#   JAVA_HOME                         JDK to use (default: `java` on PATH)
+#   JAVA_HOME                         JDK to use (default: `java` on PATH); jcmd is taken from the
+#                                     same JDK
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -29,7 +38,7 @@ RESULTS="$BENCH/results"
 APP="$BENCH/spring-app"
 
 SERVERS=${SERVERS:-"minihttp tomcat jetty"}
-SCENARIOS=${SCENARIOS:-"plaintext json blocking echo overload slow"}
+SCENARIOS=${SCENARIOS:-"plaintext json blocking echo overload slow memory"}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-10}
@@ -44,6 +53,7 @@ OVERLOAD_CONNECTIONS=${OVERLOAD_CONNECTIONS:-512}
 OVERLOAD_MS=${OVERLOAD_MS:-100}
 SLOW_HEADERS=${SLOW_HEADERS:-1000}
 SLOW_BODIES=${SLOW_BODIES:-200}
+SLOW_CPU_PCT=${SLOW_CPU_PCT:-5}
 WRK_THREADS=${WRK_THREADS:-1}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -57,6 +67,14 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 EXPECTED_BODY="Hello, World!"
 
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
+# jcmd of the same JDK as the java that runs the servers (another JDK's jcmd may fail to attach).
+if [[ -n "${JAVA_HOME:-}" ]]; then
+    JCMD="$JAVA_HOME/bin/jcmd"
+elif command -v java >/dev/null; then
+    JCMD="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"
+else
+    JCMD=jcmd
+fi
 read -r -a JVM_FLAGS <<<"$JVM_OPTS"
 
 # shellcheck source=lib.sh
@@ -78,6 +96,7 @@ int_in_range OVERLOAD_MS "$OVERLOAD_MS" 1 10000
 # One slowhttptest process per kind; it multiplexes with select(), so stay below FD_SETSIZE (1024).
 int_in_range SLOW_HEADERS "$SLOW_HEADERS" 0 1000
 int_in_range SLOW_BODIES "$SLOW_BODIES" 0 1000
+int_in_range SLOW_CPU_PCT "$SLOW_CPU_PCT" 0 100
 int_in_range WRK_THREADS "$WRK_THREADS" 1 64
 int_in_range WRK_TIMEOUT "$WRK_TIMEOUT" 1 60
 int_in_range STARTUP_TIMEOUT "$STARTUP_TIMEOUT" 1 600
@@ -96,8 +115,8 @@ want() { [[ " ${SERVER_LIST[*]} " == *" $1 "* ]]; }
 read -r -a SCENARIO_LIST <<<"$SCENARIOS"
 ((${#SCENARIO_LIST[@]} > 0)) || die "SCENARIOS is empty"
 for s in "${SCENARIO_LIST[@]}"; do
-    case "$s" in plaintext | json | blocking | echo | overload | slow) ;;
-    *) die "unknown scenario '$s' (known: plaintext json blocking echo overload slow)" ;; esac
+    case "$s" in plaintext | json | blocking | echo | overload | slow | memory) ;;
+    *) die "unknown scenario '$s' (known: plaintext json blocking echo overload slow memory)" ;; esac
 done
 scenario() { [[ " ${SCENARIO_LIST[*]} " == *" $1 "* ]]; }
 
@@ -118,10 +137,12 @@ ensure_tools() {
     command -v ss >/dev/null || missing+=(iproute2)
     command -v unzip >/dev/null || missing+=(unzip)
     if scenario slow && ! command -v slowhttptest >/dev/null; then missing+=(slowhttptest); fi
+    if scenario slow && ((SLOW_CPU_PCT > 0)) && ! command -v chrt >/dev/null; then missing+=(util-linux); fi
     [[ -x "$PYTHON" ]] || missing+=(python3)
     if ((${#missing[@]} > 0)); then apt_install "${missing[@]}"; fi
     if ! "$PYTHON" -c 'import matplotlib' 2>/dev/null; then apt_install python3-matplotlib; fi
     command -v "$JAVA" >/dev/null || die "no java ($JAVA); set JAVA_HOME"
+    if scenario memory; then [[ -x "$JCMD" ]] || die "no jcmd next to $JAVA ($JCMD): the memory scenario needs a full JDK"; fi
     command -v mvn >/dev/null || die "no mvn on PATH"
     check_cpus "$SERVER_CPU" "$WRK_CPU"
 }
@@ -166,6 +187,8 @@ build() {
 START_ID=0
 STARTUP_MS=""
 JVM_READY_S=""
+RSS_START=""
+EXTRA_JVM_FLAGS=() # added after JVM_OPTS by start_server (the memory scenario's NMT flag)
 
 start_server() { # name threads queue
     local name=$1 threads=$2 queue=$3 port
@@ -175,7 +198,7 @@ start_server() { # name threads queue
     local logf="$RUN_DIR/$name.start$START_ID.log"
     # Identical command lines: every server gets every pool property and ignores the others'.
     local t0=$EPOCHREALTIME
-    spawn_server "$name" "$SERVER_CPU" "$logf" "$JAVA" "${JVM_FLAGS[@]}" -jar "$(jar_of "$name")" \
+    spawn_server "$name" "$SERVER_CPU" "$logf" "$JAVA" "${JVM_FLAGS[@]}" "${EXTRA_JVM_FLAGS[@]}" -jar "$(jar_of "$name")" \
         --server.port="$port" \
         --minihttp.threads="$threads" --server.tomcat.threads.max="$threads" \
         --server.jetty.threads.max="$threads" \
@@ -197,6 +220,7 @@ start_server() { # name threads queue
     local t1=$EPOCHREALTIME
     STARTUP_MS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
     check_endpoints "$name" "$port"
+    RSS_START=$(rss_kb) # after startup and the endpoint check (a handful of requests), before any load
     # Spring's own view: "Started BenchApp in X seconds (process running for Y)".
     JVM_READY_S=$(sed -n 's/.*Started BenchApp in .* (process running for \([0-9.]*\)).*/\1/p' "$logf" | head -n 1)
 }
@@ -215,6 +239,7 @@ check_endpoints() { # name port: each endpoint answers what the scenarios expect
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo ""; }
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo ""; }
+threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo ""; }
 established() { ss -Htn state established "( dport = :$1 )" 2>/dev/null | wc -l; }
 
 # ---------------------------------------------------------------- slow clients
@@ -227,11 +252,11 @@ start_slow_clients() { # port seconds: slow headers on GET /plaintext, slow bodi
     # (240 B/s), so every server holds all of them for the whole measurement: the scenario tests
     # what a slow sender costs while it is connected, not which server hangs up first.
     if ((SLOW_HEADERS > 0)); then
-        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-headers.log" slowhttptest -H -c "$SLOW_HEADERS" -r 500 -i 5 -x 24 -p 5 -l "$secs" \
+        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-headers.log" exec_capped slowhttptest -H -c "$SLOW_HEADERS" -r 500 -i 5 -x 24 -p 5 -l "$secs" \
             -u "http://127.0.0.1:$port/plaintext" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.slow-headers"
     fi
     if ((SLOW_BODIES > 0)); then
-        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-bodies.log" slowhttptest -B -c "$SLOW_BODIES" -r 200 -i 1 -x 600 -s 1048576 -f application/octet-stream \
+        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-bodies.log" exec_capped slowhttptest -B -c "$SLOW_BODIES" -r 200 -i 1 -x 600 -s 1048576 -f application/octet-stream \
             -p 5 -l "$secs" -u "http://127.0.0.1:$port/echo" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.slow-bodies"
     fi
     # Wait (bounded) until nearly all of them are connected.
@@ -242,6 +267,26 @@ start_slow_clients() { # port seconds: slow headers on GET /plaintext, slow bodi
         sleep 0.5
     done
     log "  slow clients: $n of $want_conns connected"
+    local pid
+    for pid in "${BG_PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null || die "slowhttptest (pid $pid) is not running; see $RUN_DIR/*slowhttptest*.log"
+        cpu_cap_holds "$pid" || die "slowhttptest (pid $pid) is not in the cgroup $CAP_DIR"
+    done
+}
+
+# ---------------------------------------------------------------- memory breakdown
+memory_breakdown() { # out-prefix -> CSV fragment of jvmmem.py (NMT summary, live heap after a full GC)
+    local out=$1
+    # jcmd attaches to the JVM (same user, same JDK); each call is bounded. It runs on the wrk CPU
+    # (this script's affinity), after the measurement.
+    timeout --kill-after=5 60 "$JCMD" "$SERVER_PID" VM.native_memory summary >"$out.nmt.txt" 2>&1 ||
+        { cat "$out.nmt.txt" >&2; die "jcmd VM.native_memory against $SERVER_NAME failed"; }
+    timeout --kill-after=5 60 "$JCMD" "$SERVER_PID" GC.run >"$out.gc-run.txt" 2>&1 ||
+        { cat "$out.gc-run.txt" >&2; die "jcmd GC.run against $SERVER_NAME failed"; }
+    timeout --kill-after=5 60 "$JCMD" "$SERVER_PID" GC.heap_info >"$out.heap.txt" 2>&1 ||
+        { cat "$out.heap.txt" >&2; die "jcmd GC.heap_info against $SERVER_NAME failed"; }
+    "$PYTHON" "$BENCH/jvmmem.py" parse "$out.nmt.txt" "$out.heap.txt" ||
+        die "cannot parse jcmd output ($out.nmt.txt, $out.heap.txt)"
 }
 
 # ---------------------------------------------------------------- measurements
@@ -264,14 +309,25 @@ measure() { # scenario threads queue connections path [wrk args...]
             sleep "$(((OVERLOAD_CONNECTIONS * OVERLOAD_MS / OVERLOAD_THREADS + 999) / 1000 + 1))"
         fi
     fi
-    local load1 slow0="" slow1=""
+    local load1 slow0="" slow1="" slow_cpu="" st0="" st1="" sc0="" sc1=""
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    [[ "$sc" != slow ]] || slow0=$(established "$port")
+    if [[ "$sc" == slow ]]; then
+        slow0=$(established "$port")
+        st0=$EPOCHREALTIME
+        sc0=$(proc_cpu_ticks "${BG_PIDS[@]}")
+    fi
     noise_begin "${BG_PIDS[@]}"
     run_wrk "$DURATION" "$conns" "$url" --timeout "${WRK_TIMEOUT}s" --latency "$@" >"$out.wrk.txt" 2>&1 ||
         { cat "$out.wrk.txt" >&2; die "wrk ($sc) against $name failed"; }
     noise_end
-    [[ "$sc" != slow ]] || slow1=$(established "$port")
+    if [[ "$sc" == slow ]]; then
+        # CPU time of the slowhttptest processes during the measurement, in % of one CPU.
+        sc1=$(proc_cpu_ticks "${BG_PIDS[@]}")
+        st1=$EPOCHREALTIME
+        slow_cpu=$(awk -v a="$sc0" -v b="$sc1" -v t0="$st0" -v t1="$st1" -v hz="$CLK_TCK" \
+            'BEGIN { printf "%.2f", (t1 > t0) ? 100 * (b - a) / hz / (t1 - t0) : 0 }')
+        slow1=$(established "$port")
+    fi
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out.wrk.txt" >&2; die "$name died during $sc"; }
     local parsed status="" rss hwm
     parsed=$("$PYTHON" "$BENCH/wrkstats.py" parse "$out.wrk.txt") || { cat "$out.wrk.txt" >&2; die "cannot parse wrk output"; }
@@ -281,12 +337,16 @@ measure() { # scenario threads queue connections path [wrk args...]
     else
         status=",,,,"
     fi
+    local nthreads mem=$MEM_EMPTY
     rss=$(rss_kb)
     hwm=$(hwm_kb)
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$ROUND,$ORDER,$name,$sc,$START_ID,$threads,$queue,$conns,$load1,$STEAL,$OTHER,$STARTUP_MS,$JVM_READY_S,$rss,$hwm,$slow0,$slow1,$status,$parsed" >>"$CSV_TMP"
+    nthreads=$(threads_of) # before jcmd, whose attach starts a thread in the JVM
+    [[ "$sc" != memory ]] || mem=$(memory_breakdown "$out")
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$ROUND,$ORDER,$name,$sc,$START_ID,$threads,$queue,$conns,$load1,$STEAL,$OTHER,$STARTUP_MS,$JVM_READY_S,$rss,$hwm,$slow0,$slow1,$status,$parsed,$RSS_START,$nthreads,$slow_cpu,$mem" >>"$CSV_TMP"
     local extra
     extra=$(grep -E 'Non-2xx|Socket errors|^STATUS' "$out.wrk.txt" | tr -s ' ' | tr '\n' ';' || true)
-    [[ "$sc" != slow ]] || extra+=" slow connections $slow0 -> $slow1;"
+    [[ "$sc" != slow ]] || extra+=" slow connections $slow0 -> $slow1, slowhttptest ${slow_cpu}% of a CPU;"
+    [[ "$sc" != memory ]] || extra+=" $nthreads threads, RSS at start $((${RSS_START:-0} / 1024)) MiB;"
     log "  $sc: $(grep -E '^Requests/sec' "$out.wrk.txt" | tr -s ' '), $(grep -E '^ +99%' "$out.wrk.txt" | tr -s ' ' | sed 's/^ //') ($extra steal ${STEAL}%, others ${OTHER}% CPU, RSS $((${rss:-0} / 1024)) MiB)"
 }
 
@@ -321,6 +381,13 @@ run_group() { # group name
         measure overload "$OVERLOAD_THREADS" "$OVERLOAD_QUEUE" "$OVERLOAD_CONNECTIONS" \
             "/slow?ms=$OVERLOAD_MS" -s "$BENCH/lua/status.lua"
         ;;
+    memory) # the same plaintext load as scenario 1, with NMT on (the same extra flag for all three)
+        EXTRA_JVM_FLAGS=(-XX:NativeMemoryTracking=summary)
+        start_server "$name" "$THREADS" "$QUEUE"
+        EXTRA_JVM_FLAGS=()
+        log "  started in ${STARTUP_MS} ms (NMT on), RSS $((${RSS_START:-0} / 1024)) MiB"
+        measure memory "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
+        ;;
     esac
     stop_server
 }
@@ -330,6 +397,18 @@ export FLOOR_MS=$OVERLOAD_MS # for lua/status.lua: every 2xx of the overload sce
 ensure_tools
 new_run_dir
 build
+CLK_TCK=$(getconf CLK_TCK)
+SLOW_CPU_CAP="-"
+if scenario slow; then
+    cpu_cap_create "$SLOW_CPU_PCT" "minihttp-bench-slow-$$"
+    SLOW_CPU_CAP=$CAP_METHOD
+    log "slowhttptest CPU cap: $SLOW_CPU_CAP"
+    if [[ "$CAP_KIND" == idle ]]; then
+        log "WARNING: no CPU-capped cgroup could be made (root and a writable cgroup v1 cpu or v2 cpu.max needed);"
+        log "WARNING: slowhttptest runs under SCHED_IDLE only. It busy-loops and competes with wrk for CPU $WRK_CPU,"
+        log "WARNING: so the slow-client numbers are then limited by the load generator, not by the server."
+    fi
+fi
 # From here the script itself, wrk, curl and slowhttptest run on the wrk CPU; only the server
 # gets SERVER_CPU.
 taskset -cp "$WRK_CPU" $$ >/dev/null
@@ -339,9 +418,12 @@ if scenario plaintext || scenario json || scenario slow; then GROUPS_TO_RUN+=(ba
 if scenario blocking; then GROUPS_TO_RUN+=(blocking); fi
 if scenario echo; then GROUPS_TO_RUN+=(echo); fi
 if scenario overload; then GROUPS_TO_RUN+=(overload); fi
+if scenario memory; then GROUPS_TO_RUN+=(memory); fi
 
 CSV_TMP="$RUN_DIR/spring-servers.csv"
-echo "date,round,order,server,scenario,start,threads,queue,connections,load1,steal_pct,other_cpu_pct,startup_ms,jvm_ready_s,rss_kb,hwm_kb,slow_conns_start,slow_conns_end,n2xx,n503,nother,p99_2xx_ms,p99_2xx_exact,$("$PYTHON" "$BENCH/wrkstats.py" fields)" >"$CSV_TMP"
+MEM_FIELDS=$("$PYTHON" "$BENCH/jvmmem.py" fields)
+MEM_EMPTY=$(tr -cd , <<<"$MEM_FIELDS") # the same number of empty columns, for the other scenarios
+echo "date,round,order,server,scenario,start,threads,queue,connections,load1,steal_pct,other_cpu_pct,startup_ms,jvm_ready_s,rss_kb,hwm_kb,slow_conns_start,slow_conns_end,n2xx,n503,nother,p99_2xx_ms,p99_2xx_exact,$("$PYTHON" "$BENCH/wrkstats.py" fields),rss_start_kb,jvm_threads,slow_cpu_pct,$MEM_FIELDS" >"$CSV_TMP"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED_AT=$SECONDS
 n=${#SERVER_LIST[@]}
@@ -383,13 +465,15 @@ M_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') M_CPU=$(sed -n 's/^model name[[:space:]]
     THREADS=$THREADS QUEUE=$QUEUE CONNECTIONS=$CONNECTIONS BLOCKING_CONNECTIONS=$BLOCKING_CONNECTIONS \
     BLOCKING_MS=$BLOCKING_MS OVERLOAD_THREADS=$OVERLOAD_THREADS OVERLOAD_QUEUE=$OVERLOAD_QUEUE \
     OVERLOAD_CONNECTIONS=$OVERLOAD_CONNECTIONS OVERLOAD_MS=$OVERLOAD_MS SLOW_HEADERS=$SLOW_HEADERS \
-    SLOW_BODIES=$SLOW_BODIES WRK_THREADS=$WRK_THREADS WRK_TIMEOUT=$WRK_TIMEOUT \
+    SLOW_BODIES=$SLOW_BODIES SLOW_CPU_PCT=$SLOW_CPU_PCT SLOW_CPU_CAP=$SLOW_CPU_CAP \
+    WRK_THREADS=$WRK_THREADS WRK_TIMEOUT=$WRK_TIMEOUT \
     "$PYTHON" -c '
 import json, os, sys
 e = os.environ
 keys = ["SERVER_CPU", "WRK_CPU", "JVM_OPTS", "ROUNDS", "WARMUP", "DURATION", "THREADS", "QUEUE",
         "CONNECTIONS", "BLOCKING_CONNECTIONS", "BLOCKING_MS", "OVERLOAD_THREADS", "OVERLOAD_QUEUE",
-        "OVERLOAD_CONNECTIONS", "OVERLOAD_MS", "SLOW_HEADERS", "SLOW_BODIES", "WRK_THREADS", "WRK_TIMEOUT"]
+        "OVERLOAD_CONNECTIONS", "OVERLOAD_MS", "SLOW_HEADERS", "SLOW_BODIES", "SLOW_CPU_PCT", "SLOW_CPU_CAP",
+        "WRK_THREADS", "WRK_TIMEOUT"]
 m = {k.lower(): e[k] for k in keys}
 m.update({
     "date": e["M_DATE"], "cpu": e["M_CPU"], "cpus_online": e["M_CPUS"], "jdk": e["M_JDK"],

@@ -25,6 +25,7 @@ SCENARIO_TITLES = {
     "echo": "3. POST 1 KiB echo",
     "overload": "4. overload",
     "slow": "5. slow clients",
+    "memory": "6b. plaintext, NMT on",
 }
 CHART_LABELS = {"plaintext": "1 plaintext", "json": "1 JSON", "echo": "3 echo 1 KiB",
                 "blocking": "2 blocking", "overload": "4 overload", "slow": "5 slow clients"}
@@ -96,10 +97,11 @@ class Data:
         return out
 
     def starts(self, server):
-        """One row per server start (startup time is per start, not per measurement)."""
+        """One row per server start (startup time is per start, not per measurement); the starts
+        of the memory scenario are left out: their JVM runs with an extra flag (NMT)."""
         seen, out = set(), []
         for r in self.rows:
-            if r["server"] == server and r["start"] not in seen:
+            if r["server"] == server and r["scenario"] != "memory" and r["start"] not in seen:
                 seen.add(r["start"])
                 out.append(r)
         return out
@@ -108,8 +110,24 @@ class Data:
         return [f(r, "startup_ms") for r in self.starts(server)]
 
     def rss_mib(self, server, scenario="plaintext"):
-        rows = self.of(server, scenario) or [r for r in self.rows if r["server"] == server]
+        rows = self.of(server, scenario) or [r for r in self.rows
+                                             if r["server"] == server and r["scenario"] != "memory"]
         return [f(r, "rss_kb") / 1024 for r in rows if f(r, "rss_kb")]
+
+    def mem_mib(self, server, *keys):
+        """Per memory-scenario row: the sum of these KiB columns, in MiB (None if one is missing)."""
+        out = []
+        for r in self.of(server, "memory"):
+            vals = [f(r, k) for k in keys]
+            out.append(None if any(v is None for v in vals) else sum(vals) / 1024)
+        return out
+
+    def non_heap_mib(self, server):
+        out = []
+        for r in self.of(server, "memory"):
+            t, h = f(r, "nmt_total_kb"), f(r, "nmt_heap_kb")
+            out.append(None if t is None or h is None else (t - h) / 1024)
+        return out
 
     def share_503(self, server):
         out = []
@@ -215,6 +233,14 @@ def report(d):
         if mh is not None and tc:
             checks.append(("6. RSS after plaintext (MiB)", f"{mh:.0f}", f"{tc:.0f} (tomcat)",
                            f"{mh / tc:.2f}×", f"≤ {RSS_TARGET:.2f}×", mh <= RSS_TARGET * tc))
+    if "memory" in d.scenarios and "minihttp" in d.servers and "tomcat" in d.servers:
+        # Informational (no target): where the RSS difference comes from; ok = None.
+        for what, values_of in (("non-heap committed, NMT", d.non_heap_mib),
+                                ("live heap after full GC", lambda s: d.mem_mib(s, "live_heap_kb"))):
+            mh, tc = med(values_of("minihttp")), med(values_of("tomcat"))
+            if mh is not None and tc:
+                checks.append((f"6b. {what} (MiB)", f"{mh:.1f}", f"{tc:.1f} (tomcat)",
+                               f"{mh / tc:.2f}×", "–", None))
 
     a("## Targets (minihttp against the better of Tomcat and Jetty, same run)")
     a("")
@@ -222,11 +248,15 @@ def report(d):
         a("| check | minihttp | reference | ratio | target | |")
         a("|---|---:|---:|---:|---:|:---:|")
         for c in checks:
-            a(f"| {c[0]} | {c[1]} | {c[2]} | {c[3]} | {c[4]} | {'✅ pass' if c[5] else '❌ fail'} |")
+            verdict = "ℹ info" if c[5] is None else ("✅ pass" if c[5] else "❌ fail")
+            a(f"| {c[0]} | {c[1]} | {c[2]} | {c[3]} | {c[4]} | {verdict} |")
         a("")
-        a(f"{sum(c[5] for c in checks)} of {len(checks)} checks pass. The reference is the better "
-          "median of Tomcat and Jetty: the higher req/s, the lower p99 and startup time; RSS is "
-          "compared with Tomcat's, the default server.")
+        real = [c for c in checks if c[5] is not None]
+        a((f"{sum(bool(c[5]) for c in real)} of {len(real)} checks pass. " if real else
+           "No check with a target in this run. ") + "The reference is the "
+          "better median of Tomcat and Jetty: the higher req/s, the lower p99 and startup time; "
+          "RSS is compared with Tomcat's, the default server. Rows marked \"info\" have no "
+          "target: they explain the RSS (see 6b).")
     else:
         a("(not enough servers or scenarios in this run to check a target)")
     a("")
@@ -294,9 +324,16 @@ def report(d):
         a(f"### 5. Slow clients: {m['slow_headers']} slow-header + {m['slow_bodies']} slow-body "
           "connections (slowhttptest) while wrk measures plaintext")
         a("")
+        cap = m.get("slow_cpu_cap", "")
+        if cap.startswith("SCHED_IDLE") or cap.startswith("none"):
+            a(f"> **⚠ slowhttptest was not CPU-capped** ({cap}). It busy-loops (see below) and "
+              f"competes with wrk for CPU {m['wrk_cpu']}: the numbers with slow clients are then "
+              "limited by the load generator, not by the server.")
+            a("")
         a("| server | plaintext req/s (same start) | with slow clients | share (median) | min – max "
-          "| slow connections open at start → end of measurement | socket errors |")
-        a("|---|---:|---:|---:|---:|---:|---:|")
+          "| slow connections open at start → end of measurement | socket errors "
+          "| slow-client CPU % (median, max) |")
+        a("|---|---:|---:|---:|---:|---:|---:|---:|")
         for s in d.servers:
             rows = d.of(s, "slow")
             if not rows:
@@ -306,14 +343,35 @@ def report(d):
             c0 = med(f(r, "slow_conns_start") for r in rows)
             c1 = med(f(r, "slow_conns_end") for r in rows)
             _, sock = d.errors(s, "slow")
+            cpu = [f(r, "slow_cpu_pct") for r in rows]
+            cpu_med, (_, cpu_max) = med(cpu), span(cpu)
+            cpu_txt = "–" if cpu_med is None else f"{cpu_med:.1f} ({cpu_max:.1f})"
             a(f"| {s} | {fmt_rps(med(d.rps(s, 'plaintext')))} | {fmt_rps(med(d.rps(s, 'slow')))} "
               f"| {fmt_pct(med(shares))} | {fmt_pct(lo)} – {fmt_pct(hi)} "
-              f"| {c0 or 0:.0f} → {c1 or 0:.0f} | {sock} |")
+              f"| {c0 or 0:.0f} → {c1 or 0:.0f} | {sock} | {cpu_txt} |")
         a("")
         a("The share compares each round with the plaintext measurement of the same server start, "
           "taken just before the slow clients connected. Slow connections are counted with `ss` "
           "(established client sockets to the server's port, before wrk starts and after it ends); "
           "fewer at the end means the server closed them (a head or body timeout).")
+        a("")
+        capped = bool(cap) and not (cap.startswith("SCHED_IDLE") or cap.startswith("none"))
+        a("*slow-client CPU %* is the CPU time (utime + stime from `/proc/PID/stat`) of the two "
+          "slowhttptest processes during the measurement, in % of one CPU: what the load "
+          f"generator took from CPU {m['wrk_cpu']}, which it shares with wrk. slowhttptest 1.8.2 "
+          "busy-loops: one entry of its `poll()` set is an fd that is no longer open, so `poll()` "
+          "returns at once with `POLLNVAL`, ~3,000 times a second per process (strace). The stale "
+          "fd appears to be that of its service-availability probe once the probe got its answer: "
+          "against a server that stops answering (Tomcat and Jetty in this scenario: \"service "
+          "available\" = 0 in slowhttptest's CSV) it stays idle. Uncapped, the two processes took "
+          "about all of wrk's CPU against minihttp while the server had CPU to spare, so the "
+          "share measured the load generator, not the server; SCHED_IDLE alone was not enough "
+          "(see bench/README.md). "
+          + (f"This run capped them with a CPU quota of {m.get('slow_cpu_pct', '?')} % of one CPU "
+             f"({cap}); a value at the quota means the busy loop was on and was held down. The slow "
+             "bodies still send faster than minihttp's minimum body rate: see the connection "
+             "counts." if capped else
+             "This run did not cap them (see the warning above)."))
         a("")
 
     a("### 6. Startup and memory")
@@ -336,7 +394,58 @@ def report(d):
       "`VmRSS` right after a measurement; with a fixed heap (`-Xms` = `-Xmx`) it mostly shows how "
       "much of the heap was touched plus the non-heap memory (classes, JIT code, thread stacks, "
       "buffers). Raw rows: `bench/results/spring-servers.csv`; chart: "
-      "`bench/results/spring-servers.png`.")
+      "`bench/results/spring-servers.png`. Starts of the memory scenario (NMT on) are left out "
+      "of this table and of the startup and RSS targets.")
+    a("")
+
+    if "memory" in d.scenarios:
+        mem_servers = [s for s in d.servers if d.of(s, "memory")]
+        a("### 6b. Where the memory goes (plaintext load, `-XX:NativeMemoryTracking=summary`)")
+        a("")
+        a("| MiB (median over rounds) | " + " | ".join(mem_servers) + " |")
+        a("|---|" + "---:|" * len(mem_servers))
+
+        def mrow(label, values_of, fmt="{:.1f}"):
+            cells = []
+            for s in mem_servers:
+                v = med(values_of(s))
+                cells.append("–" if v is None else fmt.format(v))
+            a(f"| {label} | " + " | ".join(cells) + " |")
+
+        def kb_rows(s, key):
+            return [f(r, key) / 1024 if f(r, key) is not None else None for r in d.of(s, "memory")]
+
+        mrow("RSS right after startup (before load)", lambda s: kb_rows(s, "rss_start_kb"), "{:.0f}")
+        mrow("RSS after plaintext", lambda s: kb_rows(s, "rss_kb"), "{:.0f}")
+        mrow("threads after plaintext (count)", lambda s: [f(r, "jvm_threads") for r in d.of(s, "memory")],
+             "{:.0f}")
+        mrow("NMT committed, total", lambda s: kb_rows(s, "nmt_total_kb"))
+        mrow("− Java Heap (committed)", lambda s: kb_rows(s, "nmt_heap_kb"))
+        mrow("**= non-heap committed**", d.non_heap_mib)
+        mrow("· Class + Metaspace", lambda s: d.mem_mib(s, "nmt_class_kb", "nmt_metaspace_kb"))
+        mrow("· Thread (stacks + thread structures)", lambda s: kb_rows(s, "nmt_thread_kb"))
+        mrow("· Code (JIT code cache)", lambda s: kb_rows(s, "nmt_code_kb"))
+        mrow("· GC", lambda s: kb_rows(s, "nmt_gc_kb"))
+        mrow("· Compiler", lambda s: kb_rows(s, "nmt_compiler_kb"))
+        mrow("· Symbol", lambda s: kb_rows(s, "nmt_symbol_kb"))
+        mrow("· Arena Chunk (JIT compilers' and threads' scratch arenas; varies with JIT activity)",
+             lambda s: kb_rows(s, "nmt_arena_kb"))
+        mrow("· Other (direct ByteBuffers)", lambda s: kb_rows(s, "nmt_other_kb"))
+        mrow("· everything else (CDS archive, NMT itself, internal, modules…)",
+             lambda s: kb_rows(s, "nmt_rest_kb"))
+        mrow("live heap after full GC (`GC.run`, `GC.heap_info`)", lambda s: kb_rows(s, "live_heap_kb"))
+        mrow("Metaspace used after full GC", lambda s: kb_rows(s, "metaspace_used_kb"))
+        a("")
+        a("Each server is started afresh with the run's JVM flags plus "
+          "`-XX:NativeMemoryTracking=summary` (the same for all three; NMT itself costs a few MiB, "
+          "counted under \"everything else\"), RSS is read after startup, then the plaintext "
+          "load of scenario 1 (warm-up + measurement; its req/s counts for no target) runs, then "
+          "RSS and the thread count, `jcmd PID VM.native_memory summary` (committed sizes), "
+          "`jcmd PID GC.run` and `jcmd PID GC.heap_info`. NMT's committed memory is not RSS: "
+          "the heap is committed whole at start (`-Xms` = `-Xmx`) but only its touched pages are "
+          "resident, and thread stacks are committed as they grow. Non-heap committed = NMT total "
+          "− Java Heap, the part a server's own design (threads, classes, buffers) decides; "
+          "the live heap after a full GC is what the server and the app keep reachable.")
     return "\n".join(lines) + "\n"
 
 
