@@ -12,6 +12,8 @@
 #                                     "memory" starts each server with -XX:NativeMemoryTracking=summary,
 #                                     runs plaintext, then records threads, NMT and the live heap (jcmd)
 #   ROUNDS=3 WARMUP=5 DURATION=10     rounds; seconds of warm-up (not recorded) and of measurement
+#   JIT_WARMUP=20                     extra seconds of plaintext load, not recorded, right after the
+#                                     start that JSON, plaintext and slow clients share
 #   THREADS=200 QUEUE=1000            pool size and queue for every scenario except overload
 #   OVERLOAD_THREADS=16 OVERLOAD_QUEUE=32 OVERLOAD_CONNECTIONS=512 OVERLOAD_MS=100
 #   BLOCKING_CONNECTIONS=256 BLOCKING_MS=50 CONNECTIONS=64
@@ -41,6 +43,7 @@ SERVERS=${SERVERS:-"minihttp tomcat jetty"}
 SCENARIOS=${SCENARIOS:-"plaintext json blocking echo overload slow memory"}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-5}
+JIT_WARMUP=${JIT_WARMUP:-20}
 DURATION=${DURATION:-10}
 THREADS=${THREADS:-200}
 QUEUE=${QUEUE:-1000}
@@ -357,15 +360,22 @@ run_group() { # group name
         # plaintext measured right before it, and the JIT's first minutes on one CPU fall on JSON
         start_server "$name" "$THREADS" "$QUEUE"
         log "  started in ${STARTUP_MS} ms (Spring: ${JVM_READY_S:-?} s)"
+        if ((JIT_WARMUP > 0)); then
+            # On one CPU the JIT compiles for a minute or more; without this the first measurements
+            # of a start (and the slow-client share, which compares measurements across it) drift.
+            run_wrk "$JIT_WARMUP" "$CONNECTIONS" "http://127.0.0.1:$(port_of "$name")/plaintext" \
+                --timeout "${WRK_TIMEOUT}s" >"$RUN_DIR/$name.r$ROUND.jit-warmup.txt" 2>&1 ||
+                die "wrk JIT warm-up against $name failed"
+        fi
         if scenario json; then measure json "$THREADS" "$QUEUE" "$CONNECTIONS" /json; fi
         if scenario plaintext || scenario slow; then measure plaintext "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext; fi
         if scenario slow; then
             start_slow_clients "$(port_of "$name")" "$((20 + WARMUP + DURATION + 10))"
             measure slow "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
             bg_stop_all
-            # Plaintext once more, the slow clients gone: on one CPU the JIT still improves the code
-            # during the first plaintext measurement (which then flatters the share); the share is
-            # taken against the better of the two.
+            # Plaintext once more, the slow clients gone: the share compares the slow-client
+            # measurement with the mean of the plaintext before and after it (an A-B-A design: a
+            # drift such as the JIT still improving the code cancels out to first order).
             measure plaintext-after "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
         fi
         ;;
@@ -465,7 +475,7 @@ M_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') M_CPU=$(sed -n 's/^model name[[:space:]]
     M_VERSIONS=$(printf '%s, ' "${versions[@]}") M_SERVERS="${SERVER_LIST[*]}" M_SCENARIOS="${SCENARIO_LIST[*]}" \
     M_PORTS="$(for s in "${SERVER_LIST[@]}"; do printf '%s %s; ' "$s" "$(port_of "$s")"; done)" \
     M_LOAD_START=$LOAD_START M_LOAD_END=$LOAD_END M_MINUTES=$(((SECONDS - STARTED_AT + 59) / 60)) \
-    SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU JVM_OPTS=$JVM_OPTS ROUNDS=$ROUNDS WARMUP=$WARMUP DURATION=$DURATION \
+    SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU JVM_OPTS=$JVM_OPTS ROUNDS=$ROUNDS WARMUP=$WARMUP JIT_WARMUP=$JIT_WARMUP DURATION=$DURATION \
     THREADS=$THREADS QUEUE=$QUEUE CONNECTIONS=$CONNECTIONS BLOCKING_CONNECTIONS=$BLOCKING_CONNECTIONS \
     BLOCKING_MS=$BLOCKING_MS OVERLOAD_THREADS=$OVERLOAD_THREADS OVERLOAD_QUEUE=$OVERLOAD_QUEUE \
     OVERLOAD_CONNECTIONS=$OVERLOAD_CONNECTIONS OVERLOAD_MS=$OVERLOAD_MS SLOW_HEADERS=$SLOW_HEADERS \
@@ -474,7 +484,7 @@ M_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') M_CPU=$(sed -n 's/^model name[[:space:]]
     "$PYTHON" -c '
 import json, os, sys
 e = os.environ
-keys = ["SERVER_CPU", "WRK_CPU", "JVM_OPTS", "ROUNDS", "WARMUP", "DURATION", "THREADS", "QUEUE",
+keys = ["SERVER_CPU", "WRK_CPU", "JVM_OPTS", "ROUNDS", "WARMUP", "JIT_WARMUP", "DURATION", "THREADS", "QUEUE",
         "CONNECTIONS", "BLOCKING_CONNECTIONS", "BLOCKING_MS", "OVERLOAD_THREADS", "OVERLOAD_QUEUE",
         "OVERLOAD_CONNECTIONS", "OVERLOAD_MS", "SLOW_HEADERS", "SLOW_BODIES", "SLOW_CPU_PCT", "SLOW_CPU_CAP",
         "WRK_THREADS", "WRK_TIMEOUT"]

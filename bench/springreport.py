@@ -88,15 +88,15 @@ class Data:
         return [p99_of(r) for r in self.of(server, scenario)]
 
     def slow_baseline(self, server, start):
-        """The better plaintext req/s of this server start: measured before the slow clients came
-        and (from runs that have it) again after they left."""
+        """Plaintext req/s of this server start without slow clients: the mean of the measurements
+        just before they came and (in runs that have it) just after they left."""
         rows = [b for b in self.of(server, "plaintext") + self.of(server, "plaintext-after")
                 if b["start"] == start]
         vals = [f(b, "ok_rps") for b in rows if f(b, "ok_rps")]
-        return max(vals) if vals else None
+        return statistics.mean(vals) if vals else None
 
     def slow_shares(self, server):
-        """Per start: req/s with slow clients / the better plaintext req/s of the same start."""
+        """Per start: req/s with slow clients / plaintext req/s around them in the same start."""
         out = []
         for r in self.of(server, "slow"):
             base = self.slow_baseline(server, r["start"])
@@ -173,7 +173,8 @@ def report(d):
     a(f"- JDK: {m['jdk']}; JVM flags (all three): `{m['jvm_opts']}`")
     a(f"- Versions: {m['versions']}")
     a(f"- Rounds: {m['rounds']}; every scenario starts each server afresh; warm-up "
-      f"{m['warmup']} s (not recorded), measurement {m['duration']} s; server order rotated "
+      f"{m['warmup']} s (not recorded), measurement {m['duration']} s, and {m.get('jit_warmup', 0)} s "
+      "of plaintext load (not recorded) after the start that JSON, plaintext and slow clients share; server order rotated "
       f"every round. wrk `-t{m['wrk_threads']} --timeout {m['wrk_timeout']}s --latency` on "
       f"127.0.0.1 (ports: {m['ports']})")
     a(f"- Pool: `minihttp.threads` = `server.tomcat.threads.max` = `server.jetty.threads.max` = "
@@ -359,10 +360,12 @@ def report(d):
               f"| {fmt_pct(med(shares))} | {fmt_pct(lo)} – {fmt_pct(hi)} "
               f"| {c0 or 0:.0f} → {c1 or 0:.0f} | {sock} | {cpu_txt} |")
         a("")
-        a("The share compares each round with the better of two plaintext measurements of the same "
-          "server start: just before the slow clients connected, and again after they left (on one "
-          "CPU the JIT still improves the code during the first one, which alone would flatter the "
-          "share: in an earlier run it gave 183 %). Slow connections are counted with `ss` "
+        a("The share compares each round with the mean of two plaintext measurements of the same "
+          "server start, just before the slow clients connected and again after they left (A-B-A: "
+          "a steady drift, such as the JIT still improving the code on one CPU, cancels out to "
+          "first order; an earlier run that compared with the first measurement only gave 183 %, "
+          f"which was warm-up, not slow clients). Every start first gets {m.get('jit_warmup', '?')} s "
+          "of plaintext load that is not recorded. Slow connections are counted with `ss` "
           "(established client sockets to the server's port, before wrk starts and after it ends); "
           "fewer at the end means the server closed them (a head or body timeout).")
         a("")
