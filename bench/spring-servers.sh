@@ -14,6 +14,8 @@
 #   ROUNDS=3 WARMUP=5 DURATION=10     rounds; seconds of warm-up (not recorded) and of measurement
 #   JIT_WARMUP=20                     extra seconds of plaintext load, not recorded, right after the
 #                                     start that JSON, plaintext and slow clients share
+#   SLOW_WARMUP=12                    seconds of plaintext load with a first set of slow clients,
+#                                     not recorded, before the set the measurement runs with
 #   THREADS=200 QUEUE=1000            pool size and queue for every scenario except overload
 #   OVERLOAD_THREADS=16 OVERLOAD_QUEUE=32 OVERLOAD_CONNECTIONS=512 OVERLOAD_MS=100
 #   BLOCKING_CONNECTIONS=256 BLOCKING_MS=50 CONNECTIONS=64
@@ -44,6 +46,7 @@ SCENARIOS=${SCENARIOS:-"plaintext json blocking echo overload slow memory"}
 ROUNDS=${ROUNDS:-3}
 WARMUP=${WARMUP:-5}
 JIT_WARMUP=${JIT_WARMUP:-20}
+SLOW_WARMUP=${SLOW_WARMUP:-12}
 DURATION=${DURATION:-10}
 THREADS=${THREADS:-200}
 QUEUE=${QUEUE:-1000}
@@ -246,8 +249,8 @@ threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/
 established() { ss -Htn state established "( dport = :$1 )" 2>/dev/null | wc -l; }
 
 # ---------------------------------------------------------------- slow clients
-start_slow_clients() { # port seconds: slow headers on GET /plaintext, slow bodies on POST /echo
-    local port=$1 secs=$2 want_conns=$((SLOW_HEADERS + SLOW_BODIES))
+start_slow_clients() { # port seconds [label]: slow headers on GET /plaintext, slow bodies on POST /echo
+    local port=$1 secs=$2 label=${3:-slow} want_conns=$((SLOW_HEADERS + SLOW_BODIES))
     # slowhttptest stops by itself after -l seconds (and bg_stop_all stops it right after the
     # measurement). Headers: a few bytes every 5 s, well inside every server's idle/read timeout
     # (only minihttp's 20 s deadline for a whole request head ends them, after the measurement at
@@ -255,12 +258,12 @@ start_slow_clients() { # port seconds: slow headers on GET /plaintext, slow bodi
     # (240 B/s), so every server holds all of them for the whole measurement: the scenario tests
     # what a slow sender costs while it is connected, not which server hangs up first.
     if ((SLOW_HEADERS > 0)); then
-        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-headers.log" exec_capped slowhttptest -H -c "$SLOW_HEADERS" -r 500 -i 5 -x 24 -p 5 -l "$secs" \
-            -u "http://127.0.0.1:$port/plaintext" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.slow-headers"
+        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-slowhttptest-headers.log" exec_capped slowhttptest -H -c "$SLOW_HEADERS" -r 500 -i 5 -x 24 -p 5 -l "$secs" \
+            -u "http://127.0.0.1:$port/plaintext" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-headers"
     fi
     if ((SLOW_BODIES > 0)); then
-        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.slowhttptest-bodies.log" exec_capped slowhttptest -B -c "$SLOW_BODIES" -r 200 -i 1 -x 600 -s 1048576 -f application/octet-stream \
-            -p 5 -l "$secs" -u "http://127.0.0.1:$port/echo" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.slow-bodies"
+        bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-slowhttptest-bodies.log" exec_capped slowhttptest -B -c "$SLOW_BODIES" -r 200 -i 1 -x 600 -s 1048576 -f application/octet-stream \
+            -p 5 -l "$secs" -u "http://127.0.0.1:$port/echo" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-bodies"
     fi
     # Wait (bounded) until nearly all of them are connected.
     local deadline=$((SECONDS + 20)) n=0
@@ -370,6 +373,18 @@ run_group() { # group name
         if scenario json; then measure json "$THREADS" "$QUEUE" "$CONNECTIONS" /json; fi
         if scenario plaintext || scenario slow; then measure plaintext "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext; fi
         if scenario slow; then
+            if ((SLOW_WARMUP > 0)); then
+                # The slow clients' own warm-up: their code paths (partial heads, bodies arriving a
+                # few bytes at a time) are new to the JIT, which then compiles for seconds on the
+                # server's one CPU (183 methods, 5.4 s of compile time in the first 5 s in one
+                # probe). A first set of slow clients under plaintext load, then a fresh set for
+                # the measurement, so it sees slow clients, not their first-time compilation.
+                start_slow_clients "$(port_of "$name")" "$((SLOW_WARMUP + 20))" slow-warmup
+                run_wrk "$SLOW_WARMUP" "$CONNECTIONS" "http://127.0.0.1:$(port_of "$name")/plaintext" \
+                    --timeout "${WRK_TIMEOUT}s" >"$RUN_DIR/$name.r$ROUND.slow-warmup.txt" 2>&1 ||
+                    die "wrk slow-client warm-up against $name failed"
+                bg_stop_all
+            fi
             start_slow_clients "$(port_of "$name")" "$((20 + WARMUP + DURATION + 10))"
             measure slow "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
             bg_stop_all
@@ -475,7 +490,7 @@ M_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') M_CPU=$(sed -n 's/^model name[[:space:]]
     M_VERSIONS=$(printf '%s, ' "${versions[@]}") M_SERVERS="${SERVER_LIST[*]}" M_SCENARIOS="${SCENARIO_LIST[*]}" \
     M_PORTS="$(for s in "${SERVER_LIST[@]}"; do printf '%s %s; ' "$s" "$(port_of "$s")"; done)" \
     M_LOAD_START=$LOAD_START M_LOAD_END=$LOAD_END M_MINUTES=$(((SECONDS - STARTED_AT + 59) / 60)) \
-    SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU JVM_OPTS=$JVM_OPTS ROUNDS=$ROUNDS WARMUP=$WARMUP JIT_WARMUP=$JIT_WARMUP DURATION=$DURATION \
+    SERVER_CPU=$SERVER_CPU WRK_CPU=$WRK_CPU JVM_OPTS=$JVM_OPTS ROUNDS=$ROUNDS WARMUP=$WARMUP JIT_WARMUP=$JIT_WARMUP SLOW_WARMUP=$SLOW_WARMUP DURATION=$DURATION \
     THREADS=$THREADS QUEUE=$QUEUE CONNECTIONS=$CONNECTIONS BLOCKING_CONNECTIONS=$BLOCKING_CONNECTIONS \
     BLOCKING_MS=$BLOCKING_MS OVERLOAD_THREADS=$OVERLOAD_THREADS OVERLOAD_QUEUE=$OVERLOAD_QUEUE \
     OVERLOAD_CONNECTIONS=$OVERLOAD_CONNECTIONS OVERLOAD_MS=$OVERLOAD_MS SLOW_HEADERS=$SLOW_HEADERS \
@@ -484,7 +499,7 @@ M_DATE=$(date -u '+%Y-%m-%d %H:%M UTC') M_CPU=$(sed -n 's/^model name[[:space:]]
     "$PYTHON" -c '
 import json, os, sys
 e = os.environ
-keys = ["SERVER_CPU", "WRK_CPU", "JVM_OPTS", "ROUNDS", "WARMUP", "JIT_WARMUP", "DURATION", "THREADS", "QUEUE",
+keys = ["SERVER_CPU", "WRK_CPU", "JVM_OPTS", "ROUNDS", "WARMUP", "JIT_WARMUP", "SLOW_WARMUP", "DURATION", "THREADS", "QUEUE",
         "CONNECTIONS", "BLOCKING_CONNECTIONS", "BLOCKING_MS", "OVERLOAD_THREADS", "OVERLOAD_QUEUE",
         "OVERLOAD_CONNECTIONS", "OVERLOAD_MS", "SLOW_HEADERS", "SLOW_BODIES", "SLOW_CPU_PCT", "SLOW_CPU_CAP",
         "WRK_THREADS", "WRK_TIMEOUT"]

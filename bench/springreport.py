@@ -365,7 +365,10 @@ def report(d):
           "a steady drift, such as the JIT still improving the code on one CPU, cancels out to "
           "first order; an earlier run that compared with the first measurement only gave 183 %, "
           f"which was warm-up, not slow clients). Every start first gets {m.get('jit_warmup', '?')} s "
-          "of plaintext load that is not recorded. Slow connections are counted with `ss` "
+          "of plaintext load that is not recorded, and before the measured set of slow clients a "
+          f"first set is connected for {m.get('slow_warmup', '?')} s of plaintext load (not recorded) "
+          "and stopped: the slow clients' code paths are new to the JIT, which otherwise compiles "
+          "for seconds on the server's CPU during the measurement. Slow connections are counted with `ss` "
           "(established client sockets to the server's port, before wrk starts and after it ends); "
           "fewer at the end means the server closed them (a head or body timeout).")
         a("")
