@@ -12,8 +12,8 @@
 #                                     "memory" starts each server with -XX:NativeMemoryTracking=summary,
 #                                     runs plaintext, then records threads, NMT and the live heap (jcmd)
 #   ROUNDS=3 WARMUP=5 DURATION=10     rounds; seconds of warm-up (not recorded) and of measurement
-#   JIT_WARMUP=20                     extra seconds of plaintext load, not recorded, right after the
-#                                     start that JSON, plaintext and slow clients share
+#   JIT_WARMUP=20                     extra seconds of load, not recorded, right after the start that
+#                                     JSON, plaintext and slow clients share, and after the echo start
 #   SLOW_WARMUP=12                    seconds of plaintext load with a first set of slow clients,
 #                                     not recorded, before the set the measurement runs with
 #   THREADS=200 QUEUE=1000            pool size and queue for every scenario except overload
@@ -249,6 +249,18 @@ threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/
 established() { ss -Htn state established "( dport = :$1 )" 2>/dev/null | wc -l; }
 
 # ---------------------------------------------------------------- slow clients
+jit_warmup() { # name path [wrk args...]: JIT_WARMUP s of load right after a start, not recorded
+    # On one CPU the JIT compiles for a minute or more after a start; without this the first
+    # measurements of a start drift (and the slow-client share, which compares measurements
+    # across a start, with them).
+    local name=$1 path=$2
+    shift 2
+    ((JIT_WARMUP > 0)) || return 0
+    run_wrk "$JIT_WARMUP" "$CONNECTIONS" "http://127.0.0.1:$(port_of "$name")$path" \
+        --timeout "${WRK_TIMEOUT}s" "$@" >"$RUN_DIR/$name.r$ROUND.jit-warmup.txt" 2>&1 ||
+        die "wrk JIT warm-up against $name failed"
+}
+
 start_slow_clients() { # port seconds [label]: slow headers on GET /plaintext, slow bodies on POST /echo
     local port=$1 secs=$2 label=${3:-slow} want_conns=$((SLOW_HEADERS + SLOW_BODIES))
     # slowhttptest stops by itself after -l seconds (and bg_stop_all stops it right after the
@@ -363,13 +375,7 @@ run_group() { # group name
         # plaintext measured right before it, and the JIT's first minutes on one CPU fall on JSON
         start_server "$name" "$THREADS" "$QUEUE"
         log "  started in ${STARTUP_MS} ms (Spring: ${JVM_READY_S:-?} s)"
-        if ((JIT_WARMUP > 0)); then
-            # On one CPU the JIT compiles for a minute or more; without this the first measurements
-            # of a start (and the slow-client share, which compares measurements across it) drift.
-            run_wrk "$JIT_WARMUP" "$CONNECTIONS" "http://127.0.0.1:$(port_of "$name")/plaintext" \
-                --timeout "${WRK_TIMEOUT}s" >"$RUN_DIR/$name.r$ROUND.jit-warmup.txt" 2>&1 ||
-                die "wrk JIT warm-up against $name failed"
-        fi
+        jit_warmup "$name" /plaintext
         if scenario json; then measure json "$THREADS" "$QUEUE" "$CONNECTIONS" /json; fi
         if scenario plaintext || scenario slow; then measure plaintext "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext; fi
         if scenario slow; then
@@ -402,6 +408,7 @@ run_group() { # group name
     echo)
         start_server "$name" "$THREADS" "$QUEUE"
         log "  started in ${STARTUP_MS} ms"
+        jit_warmup "$name" /echo -s "$BENCH/lua/echo.lua"
         measure echo "$THREADS" "$QUEUE" "$CONNECTIONS" /echo -s "$BENCH/lua/echo.lua"
         ;;
     overload)
