@@ -14,7 +14,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from wrkstats import NOISY_PCT  # noqa: E402  (same threshold as native-plaintext.sh)
+from wrkstats import disturbed_banner  # noqa: E402  (same rule as native-plaintext.sh)
 
 SERVERS = ["minihttp", "tomcat", "jetty"]
 OTHERS = ["tomcat", "jetty"]
@@ -182,14 +182,7 @@ def report(d):
       f"overload: {m['overload_threads']} threads, queue {m['overload_queue']}")
     a(f"- Load average (1/5/15 min) at start: {m['load_start']}; at end: {m['load_end']}")
     a("")
-    worst_other = max((f(r, "other_cpu_pct") or 0 for r in d.rows), default=0.0)
-    worst_steal = max((f(r, "steal_pct") or 0 for r in d.rows), default=0.0)
-    if worst_other > NOISY_PCT or worst_steal > NOISY_PCT:
-        a(f"> **⚠ Disturbed run:** other processes used up to {worst_other:.0f} % and the "
-          f"hypervisor stole up to {worst_steal:.0f} % of the CPUs during a measurement "
-          f"(threshold {NOISY_PCT:.0f} %). Do not compare these numbers; rerun when the "
-          f"machine is quiet.")
-        a("")
+    disturbed_banner(d.rows, a)
 
     # ------------------------------------------------------------ targets
     checks = []  # (check, minihttp, reference, ratio, target, ok)

@@ -20,6 +20,19 @@ PARSED_FIELDS = [
 # Above this share of both CPUs taken by others (steal or other processes) a run is flagged.
 NOISY_PCT = 5.0
 
+
+def disturbed_banner(rows, a):
+    """Appends (through a) a warning when other processes or the hypervisor took more than
+    NOISY_PCT of the CPUs during any measurement of these CSV rows: such numbers do not compare."""
+    worst_other = max((float(r.get("other_cpu_pct") or 0) for r in rows), default=0.0)
+    worst_steal = max((float(r.get("steal_pct") or 0) for r in rows), default=0.0)
+    if worst_other > NOISY_PCT or worst_steal > NOISY_PCT:
+        a(f"> **⚠ Disturbed run:** other processes used up to {worst_other:.0f} % and the "
+          f"hypervisor stole up to {worst_steal:.0f} % of the CPUs during a measurement "
+          f"(threshold {NOISY_PCT:.0f} %). Do not compare these numbers; rerun when the "
+          f"machine is quiet.")
+        a("")
+
 # wrk prints durations with these units (see wrk's units.c: us, ms, s, m, h).
 _TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _TIME = r"([0-9.]+)(us|ms|s|m|h)"
@@ -112,14 +125,7 @@ def report(csv_path, meta_path):
     a(f"  `{meta['wrk_command']}`")
     a(f"- Load average (1/5/15 min) at start: {meta['load_start']}; at end: {meta['load_end']}")
     a("")
-    worst_other = max((float(r.get("other_cpu_pct") or 0) for r in rows), default=0.0)
-    worst_steal = max((float(r.get("steal_pct") or 0) for r in rows), default=0.0)
-    if worst_other > NOISY_PCT or worst_steal > NOISY_PCT:
-        a(f"> **⚠ Disturbed run:** other processes used up to {worst_other:.0f} % and the "
-          f"hypervisor stole up to {worst_steal:.0f} % of the CPUs during a measurement "
-          f"(threshold {NOISY_PCT:.0f} %). Do not compare these numbers; rerun when the "
-          f"machine is quiet.")
-        a("")
+    disturbed_banner(rows, a)
     a("| server | req/s (median) | req/s min – max | p50 ms (median) | p99 ms (median) "
       "| non-2xx/3xx | socket errors | rounds | steal % (max) | other CPU % (max) |")
     a("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -54,7 +54,10 @@ final class Exchange implements WorkerTask {
     private final Object completion = new Object();
     /** The worker inside {@link #run()}, while it is there. */
     private volatile Thread runningOn;
-    /** Set when the response completed inside run(): the connection hears of it in afterRun(). */
+    /**
+     * Set when the response completed inside run(): the connection hears of it in afterRun(). Written
+     * and read only by the worker that runs this exchange, so it needs no lock.
+     */
     private Boolean handBackKeepAlive;
 
     Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
@@ -94,11 +97,8 @@ final class Exchange implements WorkerTask {
 
     @Override
     public void afterRun() {
-        Boolean keepAlive;
-        synchronized (completion) {
-            keepAlive = handBackKeepAlive;
-            handBackKeepAlive = null;
-        }
+        Boolean keepAlive = handBackKeepAlive;
+        handBackKeepAlive = null;
         if (keepAlive != null) {
             connection.exchangeFinished(keepAlive);
         }
