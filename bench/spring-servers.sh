@@ -25,6 +25,12 @@
 #                                     slowhttptest 1.8.2 busy-loops and would take wrk's CPU; without
 #                                     a cgroup (not root...) they run under chrt --idle 0, with a
 #                                     warning. 0 = no cap (to see the effect of the busy loop)
+#   SLOW_DECOY=1 DECOY_PORT=18094     the slow-client control: the same slow clients aimed at a decoy
+#                                     server (bench/decoy.py, on the wrk CPU) while wrk measures the
+#                                     server under test, which then holds none of them; 0 = skip
+#   MEMORY_FLOOR=1                    in "memory", also start the app without a web server
+#                                     (spring.main.web-application-type=none) once per round: the
+#                                     memory floor that no server can go below; 0 = skip
 #   WRK_THREADS=1 WRK_TIMEOUT=10      wrk -t and --timeout (s)
 #   SERVER_CPU=0 WRK_CPU=1            CPUs for taskset
 #   JVM_OPTS="-Xms256m -Xmx256m -XX:+UseParallelGC"   same flags for all three
@@ -60,6 +66,9 @@ OVERLOAD_MS=${OVERLOAD_MS:-100}
 SLOW_HEADERS=${SLOW_HEADERS:-1000}
 SLOW_BODIES=${SLOW_BODIES:-200}
 SLOW_CPU_PCT=${SLOW_CPU_PCT:-5}
+SLOW_DECOY=${SLOW_DECOY:-1}
+DECOY_PORT=${DECOY_PORT:-18094}
+MEMORY_FLOOR=${MEMORY_FLOOR:-1}
 WRK_THREADS=${WRK_THREADS:-1}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10}
 SERVER_CPU=${SERVER_CPU:-0}
@@ -106,7 +115,9 @@ int_in_range SLOW_CPU_PCT "$SLOW_CPU_PCT" 0 100
 int_in_range WRK_THREADS "$WRK_THREADS" 1 64
 int_in_range WRK_TIMEOUT "$WRK_TIMEOUT" 1 60
 int_in_range STARTUP_TIMEOUT "$STARTUP_TIMEOUT" 1 600
-for p in MINIHTTP_PORT TOMCAT_PORT JETTY_PORT; do int_in_range "$p" "${!p}" 1024 65535; done
+int_in_range SLOW_DECOY "$SLOW_DECOY" 0 1
+int_in_range MEMORY_FLOOR "$MEMORY_FLOOR" 0 1
+for p in MINIHTTP_PORT TOMCAT_PORT JETTY_PORT DECOY_PORT; do int_in_range "$p" "${!p}" 1024 65535; done
 for c in CONNECTIONS BLOCKING_CONNECTIONS OVERLOAD_CONNECTIONS; do
     ((${!c} >= WRK_THREADS)) || die "$c must be >= WRK_THREADS (wrk requires it)"
 done
@@ -261,8 +272,11 @@ jit_warmup() { # name path [wrk args...]: JIT_WARMUP s of load right after a sta
         die "wrk JIT warm-up against $name failed"
 }
 
+SLOW_PIDS=() # the slowhttptest processes of the current set (a subset of BG_PIDS)
+
 start_slow_clients() { # port seconds [label]: slow headers on GET /plaintext, slow bodies on POST /echo
     local port=$1 secs=$2 label=${3:-slow} want_conns=$((SLOW_HEADERS + SLOW_BODIES))
+    SLOW_PIDS=()
     # slowhttptest stops by itself after -l seconds (and bg_stop_all stops it right after the
     # measurement). Headers: a few bytes every 5 s, well inside every server's idle/read timeout
     # (only minihttp's 20 s deadline for a whole request head ends them, after the measurement at
@@ -272,10 +286,12 @@ start_slow_clients() { # port seconds [label]: slow headers on GET /plaintext, s
     if ((SLOW_HEADERS > 0)); then
         bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-slowhttptest-headers.log" exec_capped slowhttptest -H -c "$SLOW_HEADERS" -r 500 -i 5 -x 24 -p 5 -l "$secs" \
             -u "http://127.0.0.1:$port/plaintext" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-headers"
+        SLOW_PIDS+=("$BG_PID")
     fi
     if ((SLOW_BODIES > 0)); then
         bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-slowhttptest-bodies.log" exec_capped slowhttptest -B -c "$SLOW_BODIES" -r 200 -i 1 -x 600 -s 1048576 -f application/octet-stream \
             -p 5 -l "$secs" -u "http://127.0.0.1:$port/echo" -g -o "$RUN_DIR/$SERVER_NAME.r$ROUND.$label-bodies"
+        SLOW_PIDS+=("$BG_PID")
     fi
     # Wait (bounded) until nearly all of them are connected.
     local deadline=$((SECONDS + 20)) n=0
@@ -286,15 +302,27 @@ start_slow_clients() { # port seconds [label]: slow headers on GET /plaintext, s
     done
     log "  slow clients: $n of $want_conns connected"
     local pid
-    for pid in "${BG_PIDS[@]}"; do
+    for pid in "${SLOW_PIDS[@]}"; do
         kill -0 "$pid" 2>/dev/null || die "slowhttptest (pid $pid) is not running; see $RUN_DIR/*slowhttptest*.log"
         cpu_cap_holds "$pid" || die "slowhttptest (pid $pid) is not in the cgroup $CAP_DIR"
     done
 }
 
+start_decoy() { # the decoy of the slow-client control, on DECOY_PORT (stopped by bg_stop_all)
+    ! answers "$DECOY_PORT" || die "something already answers on 127.0.0.1:$DECOY_PORT; set DECOY_PORT"
+    bg_start "$RUN_DIR/$SERVER_NAME.r$ROUND.decoy.log" "$PYTHON" "$BENCH/decoy.py" "$DECOY_PORT"
+    local deadline=$((SECONDS + 10))
+    until answers "$DECOY_PORT"; do
+        ((SECONDS < deadline)) || die "the decoy did not answer on 127.0.0.1:$DECOY_PORT (log: $RUN_DIR/$SERVER_NAME.r$ROUND.decoy.log)"
+        sleep 0.1
+    done
+}
+
 # ---------------------------------------------------------------- memory breakdown
-memory_breakdown() { # out-prefix -> CSV fragment of jvmmem.py (NMT summary, live heap after a full GC)
+memory_breakdown() { # out-prefix -> CSV fragment of jvmmem.py (NMT summary, live heap after a full GC, RSS split)
     local out=$1
+    # The resident set as it is now, before jcmd attaches (the attach starts a thread) or GC.run.
+    cat "/proc/$SERVER_PID/smaps" >"$out.smaps" 2>/dev/null || die "cannot read /proc/$SERVER_PID/smaps"
     # jcmd attaches to the JVM (same user, same JDK); each call is bounded. It runs on the wrk CPU
     # (this script's affinity), after the measurement.
     timeout --kill-after=5 60 "$JCMD" "$SERVER_PID" VM.native_memory summary >"$out.nmt.txt" 2>&1 ||
@@ -303,7 +331,7 @@ memory_breakdown() { # out-prefix -> CSV fragment of jvmmem.py (NMT summary, liv
         { cat "$out.gc-run.txt" >&2; die "jcmd GC.run against $SERVER_NAME failed"; }
     timeout --kill-after=5 60 "$JCMD" "$SERVER_PID" GC.heap_info >"$out.heap.txt" 2>&1 ||
         { cat "$out.heap.txt" >&2; die "jcmd GC.heap_info against $SERVER_NAME failed"; }
-    "$PYTHON" "$BENCH/jvmmem.py" parse "$out.nmt.txt" "$out.heap.txt" ||
+    "$PYTHON" "$BENCH/jvmmem.py" parse "$out.nmt.txt" "$out.heap.txt" "$out.smaps" ||
         die "cannot parse jcmd output ($out.nmt.txt, $out.heap.txt)"
 }
 
@@ -327,24 +355,25 @@ measure() { # scenario threads queue connections path [wrk args...]
             sleep "$(((OVERLOAD_CONNECTIONS * OVERLOAD_MS / OVERLOAD_THREADS + 999) / 1000 + 1))"
         fi
     fi
-    local load1 slow0="" slow1="" slow_cpu="" st0="" st1="" sc0="" sc1=""
+    local load1 slow0="" slow1="" slow_cpu="" st0="" st1="" sc0="" sc1="" slow_port=$port
     load1=$(cut -d' ' -f1 /proc/loadavg)
-    if [[ "$sc" == slow ]]; then
-        slow0=$(established "$port")
+    [[ "$sc" != slow-decoy ]] || slow_port=$DECOY_PORT
+    if [[ "$sc" == slow* ]]; then
+        slow0=$(established "$slow_port")
         st0=$EPOCHREALTIME
-        sc0=$(proc_cpu_ticks "${BG_PIDS[@]}")
+        sc0=$(proc_cpu_ticks "${SLOW_PIDS[@]}")
     fi
     noise_begin "${BG_PIDS[@]}"
     run_wrk "$DURATION" "$conns" "$url" --timeout "${WRK_TIMEOUT}s" --latency "$@" >"$out.wrk.txt" 2>&1 ||
         { cat "$out.wrk.txt" >&2; die "wrk ($sc) against $name failed"; }
     noise_end
-    if [[ "$sc" == slow ]]; then
+    if [[ "$sc" == slow* ]]; then
         # CPU time of the slowhttptest processes during the measurement, in % of one CPU.
-        sc1=$(proc_cpu_ticks "${BG_PIDS[@]}")
+        sc1=$(proc_cpu_ticks "${SLOW_PIDS[@]}")
         st1=$EPOCHREALTIME
         slow_cpu=$(awk -v a="$sc0" -v b="$sc1" -v t0="$st0" -v t1="$st1" -v hz="$CLK_TCK" \
             'BEGIN { printf "%.2f", (t1 > t0) ? 100 * (b - a) / hz / (t1 - t0) : 0 }')
-        slow1=$(established "$port")
+        slow1=$(established "$slow_port")
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out.wrk.txt" >&2; die "$name died during $sc"; }
     local parsed status="" rss hwm
@@ -364,6 +393,7 @@ measure() { # scenario threads queue connections path [wrk args...]
     local extra
     extra=$(grep -E 'Non-2xx|Socket errors|^STATUS' "$out.wrk.txt" | tr -s ' ' | tr '\n' ';' || true)
     [[ "$sc" != slow ]] || extra+=" slow connections $slow0 -> $slow1, slowhttptest ${slow_cpu}% of a CPU;"
+    [[ "$sc" != slow-decoy ]] || extra+=" slow connections to the decoy $slow0 -> $slow1 (to $name: $(established "$port")), slowhttptest ${slow_cpu}% of a CPU;"
     [[ "$sc" != memory ]] || extra+=" $nthreads threads, RSS at start $((${RSS_START:-0} / 1024)) MiB;"
     log "  $sc: $(grep -E '^Requests/sec' "$out.wrk.txt" | tr -s ' '), $(grep -E '^ +99%' "$out.wrk.txt" | tr -s ' ' | sed 's/^ //') ($extra steal ${STEAL}%, others ${OTHER}% CPU, RSS $((${rss:-0} / 1024)) MiB)"
 }
@@ -394,6 +424,17 @@ run_group() { # group name
             start_slow_clients "$(port_of "$name")" "$((20 + WARMUP + DURATION + 10))"
             measure slow "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
             bg_stop_all
+            if ((SLOW_DECOY)); then
+                # The control: the same slow clients, aimed at a decoy on the wrk CPU instead of
+                # at the server, while wrk measures the server as before. What this costs the
+                # server's throughput is the load generator's share of the slow clients' cost
+                # (its CPU time, caches, the kernel's work for 1,200 sockets on the same machine),
+                # not the server's: the server holds none of the slow connections.
+                start_decoy
+                start_slow_clients "$DECOY_PORT" "$((20 + WARMUP + DURATION + 10))" slow-decoy
+                measure slow-decoy "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
+                bg_stop_all
+            fi
             # Plaintext once more, the slow clients gone: the share compares the slow-client
             # measurement with the mean of the plaintext before and after it (an A-B-A design: a
             # drift such as the JIT still improving the code cancels out to first order).
@@ -425,6 +466,34 @@ run_group() { # group name
         measure memory "$THREADS" "$QUEUE" "$CONNECTIONS" /plaintext
         ;;
     esac
+    stop_server
+}
+
+memory_floor() { # the app without a web server, idle: one CSV row (server "none", scenario "memory-floor")
+    # The same jar as minihttp's, the same flags as the memory scenario; with
+    # web-application-type=none, Spring starts the context without a web server and without
+    # Spring MVC, and keep-alive holds the JVM up. No server can use less memory than this.
+    local logf="$RUN_DIR/none.r$ROUND.floor.log" out="$RUN_DIR/none.r$ROUND.memory-floor"
+    START_ID=$((START_ID + 1))
+    spawn_server none "$SERVER_CPU" "$logf" "$JAVA" "${JVM_FLAGS[@]}" -XX:NativeMemoryTracking=summary \
+        -jar "$(jar_of minihttp)" --spring.main.web-application-type=none --spring.main.keep-alive=true
+    local deadline=$((SECONDS + STARTUP_TIMEOUT))
+    until grep -q 'Started BenchApp' "$logf" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || die "the app without a web server exited (log: $logf)"
+        ((SECONDS < deadline)) || die "the app without a web server did not start within ${STARTUP_TIMEOUT}s (log: $logf)"
+        sleep 0.1
+    done
+    sleep "$((WARMUP + DURATION))" # as long as a measured server's warm-up + measurement, idle
+    local rss hwm nthreads mem
+    rss=$(rss_kb)
+    hwm=$(hwm_kb)
+    nthreads=$(threads_of)
+    mem=$(memory_breakdown "$out")
+    # The columns of measure(): no load, so no wrk fields.
+    local empty_wrk
+    empty_wrk=$(tr -cd , <<<"$("$PYTHON" "$BENCH/wrkstats.py" fields)")
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$ROUND,0,none,memory-floor,$START_ID,,,,$(cut -d' ' -f1 /proc/loadavg),,,,,$rss,$hwm,,,,,,,,$empty_wrk,$rss,$nthreads,,$mem" >>"$CSV_TMP"
+    log "  no web server (idle): $nthreads threads, RSS $((rss / 1024)) MiB"
     stop_server
 }
 
@@ -473,6 +542,10 @@ for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
             log "round $ROUND/$ROUNDS, $group #$ORDER: $name on 127.0.0.1:$(port_of "$name")"
             run_group "$group" "$name"
         done
+        if [[ "$group" == memory ]] && ((MEMORY_FLOOR)) && want minihttp; then # the floor runs minihttp's jar
+            log "round $ROUND/$ROUNDS, memory floor: the app without a web server"
+            memory_floor
+        fi
     done
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -25,6 +25,7 @@ SCENARIO_TITLES = {
     "echo": "3. POST 1 KiB echo",
     "overload": "4. overload",
     "slow": "5. slow clients",
+    "slow-decoy": "5. control: slow clients at a decoy",
     "memory": "6b. plaintext, NMT on",
 }
 CHART_LABELS = {"plaintext": "1 plaintext", "json": "1 JSON", "echo": "3 echo 1 KiB",
@@ -95,14 +96,29 @@ class Data:
         vals = [f(b, "ok_rps") for b in rows if f(b, "ok_rps")]
         return statistics.mean(vals) if vals else None
 
-    def slow_shares(self, server):
-        """Per start: req/s with slow clients / plaintext req/s around them in the same start."""
+    def slow_shares(self, server, scenario="slow"):
+        """Per start: req/s with slow clients (scenario "slow") or with the same slow clients aimed
+        at the decoy ("slow-decoy") / plaintext req/s around them in the same start."""
         out = []
-        for r in self.of(server, "slow"):
+        for r in self.of(server, scenario):
             base = self.slow_baseline(server, r["start"])
             if base:
                 out.append(f(r, "ok_rps") / base)
         return out
+
+    def slow_vs_decoy(self, server):
+        """Per start: req/s with the slow clients at the server / with them at the decoy."""
+        decoy = {r["start"]: f(r, "ok_rps") for r in self.of(server, "slow-decoy")}
+        return [f(r, "ok_rps") / decoy[r["start"]] for r in self.of(server, "slow")
+                if decoy.get(r["start"])]
+
+    def floor(self):
+        """The memory-floor rows: the app without a web server, idle."""
+        return [r for r in self.rows if r["server"] == "none" and r["scenario"] == "memory-floor"]
+
+    def memory_rows(self, server):
+        """The memory scenario's rows of a server; server "none" = the floor's."""
+        return self.floor() if server == "none" else self.of(server, "memory")
 
     def starts(self, server):
         """One row per server start (startup time is per start, not per measurement); the starts
@@ -125,14 +141,14 @@ class Data:
     def mem_mib(self, server, *keys):
         """Per memory-scenario row: the sum of these KiB columns, in MiB (None if one is missing)."""
         out = []
-        for r in self.of(server, "memory"):
+        for r in self.memory_rows(server):
             vals = [f(r, k) for k in keys]
             out.append(None if any(v is None for v in vals) else sum(vals) / 1024)
         return out
 
     def non_heap_mib(self, server):
         out = []
-        for r in self.of(server, "memory"):
+        for r in self.memory_rows(server):
             t, h = f(r, "nmt_total_kb"), f(r, "nmt_heap_kb")
             out.append(None if t is None or h is None else (t - h) / 1024)
         return out
@@ -224,6 +240,11 @@ def report(d):
             others = ", ".join(f"{s} {fmt_pct(med(d.slow_shares(s)))}" for s in OTHERS if s in d.servers)
             checks.append(("5. slow clients: req/s / own plaintext", fmt_pct(share), others or "–",
                            "–", f"≥ {100 * SLOW_SHARE_TARGET:.0f} %", share >= SLOW_SHARE_TARGET))
+        decoy = med(d.slow_shares("minihttp", "slow-decoy"))
+        if decoy is not None:
+            # Informational: the same slow clients aimed at a decoy, none at the server (see 5.).
+            checks.append(("5. control, slow clients at a decoy: req/s / own plaintext", fmt_pct(decoy),
+                           "–", "–", "–", None))
     if "minihttp" in d.servers:
         mh = med(d.startup("minihttp"))
         who, ref = best_other(d, d.startup, False)
@@ -258,7 +279,7 @@ def report(d):
            "No check with a target in this run. ") + "The reference is the "
           "better median of Tomcat and Jetty: the higher req/s, the lower p99 and startup time; "
           "RSS is compared with Tomcat's, the default server. Rows marked \"info\" have no "
-          "target: they explain the RSS (see 6b).")
+          "target: they explain the slow-client share (see 5.) and the RSS (see 6b).")
     else:
         a("(not enough servers or scenarios in this run to check a target)")
     a("")
@@ -334,8 +355,9 @@ def report(d):
             a("")
         a("| server | plaintext req/s before → after (same start) | with slow clients | share (median) | min – max "
           "| slow connections open at start → end of measurement | socket errors "
-          "| slow-client CPU % (median, max) |")
-        a("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| slow-client CPU % (median, max) | with the slow clients at a decoy (control) | its share "
+          "| with slow clients ÷ at a decoy (median, min – max) |")
+        a("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for s in d.servers:
             rows = d.of(s, "slow")
             if not rows:
@@ -349,9 +371,14 @@ def report(d):
             cpu_med, (_, cpu_max) = med(cpu), span(cpu)
             cpu_txt = "–" if cpu_med is None else f"{cpu_med:.1f} ({cpu_max:.1f})"
             before, after = med(d.rps(s, 'plaintext')), med(d.rps(s, 'plaintext-after'))
+            own = d.slow_vs_decoy(s)
+            own_lo, own_hi = span(own)
+            own_txt = "–" if not own else f"{fmt_pct(med(own))} ({fmt_pct(own_lo)} – {fmt_pct(own_hi)})"
             a(f"| {s} | {fmt_rps(before)} → {fmt_rps(after)} | {fmt_rps(med(d.rps(s, 'slow')))} "
               f"| {fmt_pct(med(shares))} | {fmt_pct(lo)} – {fmt_pct(hi)} "
-              f"| {c0 or 0:.0f} → {c1 or 0:.0f} | {sock} | {cpu_txt} |")
+              f"| {c0 or 0:.0f} → {c1 or 0:.0f} | {sock} | {cpu_txt} "
+              f"| {fmt_rps(med(d.rps(s, 'slow-decoy')))} | {fmt_pct(med(d.slow_shares(s, 'slow-decoy')))} "
+              f"| {own_txt} |")
         a("")
         a("The share compares each round with the mean of two plaintext measurements of the same "
           "server start, just before the slow clients connected and again after they left (A-B-A: "
@@ -365,6 +392,17 @@ def report(d):
           "(established client sockets to the server's port, before wrk starts and after it ends); "
           "fewer at the end means the server closed them (a head or body timeout).")
         a("")
+        if any(d.of(s, "slow-decoy") for s in d.servers):
+            a("*The control* (after the slow-client measurement, before the plaintext after it): the "
+              "same slowhttptest command lines, the same CPU cap, aimed at a decoy HTTP server "
+              "(`bench/decoy.py`, on the wrk CPU: it answers complete requests and holds slow ones "
+              "forever, so slowhttptest behaves as it does against minihttp) while wrk measures the "
+              "server under test, which then holds none of the slow connections. Whatever the control "
+              "costs the server's plaintext is the load generator's part of the slow clients' cost: "
+              "its CPU time, its caches and the kernel's work for ~1,200 sockets on the same two-CPU "
+              "machine. *with slow clients ÷ at a decoy* is then the part the server's own handling "
+              "of the slow connections costs: 100 % = nothing measurable.")
+            a("")
         capped = bool(cap) and not (cap.startswith("SCHED_IDLE") or cap.startswith("none"))
         a("*slow-client CPU %* is the CPU time (utime + stime from `/proc/PID/stat`) of the two "
           "slowhttptest processes during the measurement, in % of one CPU: what the load "
@@ -410,24 +448,30 @@ def report(d):
 
     if "memory" in d.scenarios:
         mem_servers = [s for s in d.servers if d.of(s, "memory")]
+        floor = d.floor()
+        columns = mem_servers + (["none"] if floor else [])
         a("### 6b. Where the memory goes (plaintext load, `-XX:NativeMemoryTracking=summary`)")
         a("")
-        a("| MiB (median over rounds) | " + " | ".join(mem_servers) + " |")
-        a("|---|" + "---:|" * len(mem_servers))
+        a("| MiB (median over rounds) | " + " | ".join(mem_servers)
+          + (" | *no web server (floor, idle)* |" if floor else " |"))
+        a("|---|" + "---:|" * len(columns))
 
         def mrow(label, values_of, fmt="{:.1f}"):
             cells = []
-            for s in mem_servers:
+            for s in columns:
                 v = med(values_of(s))
                 cells.append("–" if v is None else fmt.format(v))
             a(f"| {label} | " + " | ".join(cells) + " |")
 
         def kb_rows(s, key):
-            return [f(r, key) / 1024 if f(r, key) is not None else None for r in d.of(s, "memory")]
+            return [f(r, key) / 1024 if f(r, key) is not None else None for r in d.memory_rows(s)]
 
         mrow("RSS right after startup (before load)", lambda s: kb_rows(s, "rss_start_kb"), "{:.0f}")
         mrow("RSS after plaintext", lambda s: kb_rows(s, "rss_kb"), "{:.0f}")
-        mrow("threads after plaintext (count)", lambda s: [f(r, "jvm_threads") for r in d.of(s, "memory")],
+        mrow("· Java heap pages touched (smaps)", lambda s: kb_rows(s, "rss_heap_kb"), "{:.0f}")
+        mrow("· other anonymous memory: native (smaps)", lambda s: kb_rows(s, "rss_anon_kb"), "{:.0f}")
+        mrow("· files mapped: libjvm.so, CDS archive… (smaps)", lambda s: kb_rows(s, "rss_file_kb"), "{:.0f}")
+        mrow("threads after plaintext (count)", lambda s: [f(r, "jvm_threads") for r in d.memory_rows(s)],
              "{:.0f}")
         mrow("NMT committed, total", lambda s: kb_rows(s, "nmt_total_kb"))
         mrow("− Java Heap (committed)", lambda s: kb_rows(s, "nmt_heap_kb"))
@@ -456,6 +500,37 @@ def report(d):
           "resident, and thread stacks are committed as they grow. Non-heap committed = NMT total "
           "− Java Heap, the part a server's own design (threads, classes, buffers) decides; "
           "the live heap after a full GC is what the server and the app keep reachable.")
+        a("")
+        a("The RSS split reads `/proc/PID/smaps` right after the load (before jcmd attaches): "
+          "pages of the Java heap's address range (from `GC.heap_info`), every other anonymous "
+          "mapping (the JVM's native memory: metaspace, JIT code, thread stacks, malloc arenas), "
+          "and file-backed mappings (libjvm.so and other libraries, the CDS archive), which are "
+          "the same for any server on the same JDK.")
+        if floor:
+            a("")
+            a("*No web server (floor, idle)*: the minihttp app jar started with the same flags and "
+              "`--spring.main.web-application-type=none --spring.main.keep-alive=true`, once per "
+              "round: Spring's context without any web server and without Spring MVC, read after "
+              "as long as a server's warm-up and measurement, with no load (none can reach it).")
+            heaps = [med(kb_rows(s, "rss_heap_kb")) for s in mem_servers]
+            heaps = [h for h in heaps if h is not None]
+            tc_rss = med(kb_rows("tomcat", "rss_kb")) if "tomcat" in mem_servers else None
+            f_anon, f_file = med(kb_rows("none", "rss_anon_kb")), med(kb_rows("none", "rss_file_kb"))
+            if heaps and tc_rss and f_anon is not None and f_file is not None:
+                budget = RSS_TARGET * tc_rss - f_file - min(heaps) - f_anon
+                above = {s: med(kb_rows(s, "rss_anon_kb")) for s in mem_servers}
+                used = ", ".join(f"{s} {v - f_anon:.0f}" for s, v in above.items() if v is not None)
+                a("")
+                a(f"**What the RSS target asks for, in this run's numbers.** {RSS_TARGET:.2f} × "
+                  f"Tomcat's RSS = {RSS_TARGET * tc_rss:.0f} MiB. Under load every server touched at "
+                  f"least {min(heaps):.0f} MiB of the heap (the whole young generation is cycled "
+                  "through within seconds, whatever the server allocates per request), the mapped "
+                  f"files are {f_file:.0f} MiB for any of them, and Spring's context alone holds "
+                  f"{f_anon:.0f} MiB of native memory (the floor). "
+                  + (f"That leaves {budget:.0f} MiB of native memory " if budget >= 0.5 else
+                     f"That leaves no native memory at all ({-budget:.0f} MiB short) ")
+                  + "for the web server, Spring MVC and the JIT-compiled code of the request path "
+                  f"together; above the floor, the servers used: {used} MiB.")
     return "\n".join(lines) + "\n"
 
 
