@@ -490,9 +490,7 @@ memory_floor() { # the app without a web server, idle: one CSV row (server "none
     nthreads=$(threads_of)
     mem=$(memory_breakdown "$out")
     # The columns of measure(): no load, so no wrk fields.
-    local empty_wrk
-    empty_wrk=$(tr -cd , <<<"$("$PYTHON" "$BENCH/wrkstats.py" fields)")
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$ROUND,0,none,memory-floor,$START_ID,,,,$(cut -d' ' -f1 /proc/loadavg),,,,,$rss,$hwm,,,,,,,,$empty_wrk,$rss,$nthreads,,$mem" >>"$CSV_TMP"
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$ROUND,0,none,memory-floor,$START_ID,,,,$(cut -d' ' -f1 /proc/loadavg),,,,,$rss,$hwm,,,,,,,,$WRK_EMPTY,$rss,$nthreads,,$mem" >>"$CSV_TMP"
     log "  no web server (idle): $nthreads threads, RSS $((rss / 1024)) MiB"
     stop_server
 }
@@ -528,7 +526,9 @@ if scenario memory; then GROUPS_TO_RUN+=(memory); fi
 CSV_TMP="$RUN_DIR/spring-servers.csv"
 MEM_FIELDS=$("$PYTHON" "$BENCH/jvmmem.py" fields)
 MEM_EMPTY=$(tr -cd , <<<"$MEM_FIELDS") # the same number of empty columns, for the other scenarios
-echo "date,round,order,server,scenario,start,threads,queue,connections,load1,steal_pct,other_cpu_pct,startup_ms,jvm_ready_s,rss_kb,hwm_kb,slow_conns_start,slow_conns_end,n2xx,n503,nother,p99_2xx_ms,p99_2xx_exact,$("$PYTHON" "$BENCH/wrkstats.py" fields),rss_start_kb,jvm_threads,slow_cpu_pct,$MEM_FIELDS" >"$CSV_TMP"
+WRK_FIELDS=$("$PYTHON" "$BENCH/wrkstats.py" fields)
+WRK_EMPTY=$(tr -cd , <<<"$WRK_FIELDS") # the same, for the memory floor's row (no wrk)
+echo "date,round,order,server,scenario,start,threads,queue,connections,load1,steal_pct,other_cpu_pct,startup_ms,jvm_ready_s,rss_kb,hwm_kb,slow_conns_start,slow_conns_end,n2xx,n503,nother,p99_2xx_ms,p99_2xx_exact,$WRK_FIELDS,rss_start_kb,jvm_threads,slow_cpu_pct,$MEM_FIELDS" >"$CSV_TMP"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED_AT=$SECONDS
 n=${#SERVER_LIST[@]}
