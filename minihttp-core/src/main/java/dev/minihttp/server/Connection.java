@@ -59,6 +59,8 @@ final class Connection {
     private final IoLoop loop;
     private final SocketChannel channel;
     private final SelectionKey key;
+    /** Cleartext or TLS: the connection reads and writes HTTP bytes through it either way. */
+    private final Transport transport;
     final ConnectionOutput output;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
@@ -82,15 +84,19 @@ final class Connection {
     private long bodyStartNanos;
     private long lingerDeadlineNanos;
     private long lingerDiscarded;
+    /** Why the server closed the connection, when it did (reported for an unfinished TLS handshake). */
+    private String closeReason;
 
-    Connection(MiniHttpServer server, IoLoop loop, SocketChannel channel, SelectionKey key) throws IOException {
+    Connection(MiniHttpServer server, IoLoop loop, SocketChannel channel, SelectionKey key, Listener listener)
+            throws IOException {
         this.id = server.nextConnectionId();
         this.server = server;
         this.loop = loop;
         this.channel = channel;
         this.key = key;
+        this.transport = listener.transportFor(channel);
         ServerOptions options = server.options();
-        this.output = new ConnectionOutput(channel, this, options.outputHighWatermark(), options.writeTimeout().toNanos());
+        this.output = new ConnectionOutput(transport, this, options.outputHighWatermark(), options.writeTimeout().toNanos());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.parser = new RequestHeadParser(server.parserLimits());
@@ -106,16 +112,31 @@ final class Connection {
         return localAddress;
     }
 
+    /** The TLS session, or null on a cleartext listener (and before the handshake completes). */
+    javax.net.ssl.SSLSession sslSession() {
+        return transport.session();
+    }
+
+    boolean hasBufferedInput() {
+        return transport.hasBufferedInput();
+    }
+
     // ---- reading (I/O thread) ----------------------------------------------------------------
 
     void onReadable(ByteBuffer buffer) throws IOException {
         buffer.clear();
         int read;
         try {
-            read = channel.read(buffer);
+            read = transport.read(buffer);
         } catch (IOException e) {
+            // A reset, or a TLS handshake or record that failed (counted by the TLS layer).
+            log.debug("Connection {} from {}: {}", id, remoteAddress, e.toString());
             close();
             return;
+        }
+        if (transport.hasBufferedOutput()) {
+            // The TLS handshake has more to send than the socket took.
+            addWriteInterest();
         }
         if (read < 0) {
             if (state == State.DISPATCHED) {
@@ -382,7 +403,7 @@ final class Connection {
      */
     private void linger() {
         try {
-            channel.shutdownOutput();
+            transport.shutdownOutput();
         } catch (IOException e) {
             close();
             return;
@@ -455,6 +476,8 @@ final class Connection {
                             closeBetweenRequests();
                         }
                     } else if (draining || now - idleSinceNanos > limit) {
+                        // Before the first request this also ends a TLS handshake that stalled.
+                        closeReason = draining ? "shutdown" : "timeout";
                         close();
                     }
                 } else if (head == null) {
@@ -526,6 +549,7 @@ final class Connection {
         }
         state = State.CLOSED;
         output.close();
+        transport.close(closeReason);
         key.cancel();
         try {
             channel.close();

@@ -2,7 +2,6 @@ package dev.minihttp.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,7 +20,7 @@ final class ConnectionOutput {
 
     private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
 
-    private final SocketChannel channel;
+    private final Transport transport;
     private final Connection connection;
     private final int highWatermark;
     private final int lowWatermark;
@@ -35,8 +34,8 @@ final class ConnectionOutput {
     private boolean closed;
     private Runnable whenReady;
 
-    ConnectionOutput(SocketChannel channel, Connection connection, int highWatermark, long writeTimeoutNanos) {
-        this.channel = channel;
+    ConnectionOutput(Transport transport, Connection connection, int highWatermark, long writeTimeoutNanos) {
+        this.transport = transport;
         this.connection = connection;
         this.highWatermark = highWatermark;
         this.lowWatermark = highWatermark / 2;
@@ -58,7 +57,7 @@ final class ConnectionOutput {
             if (pending.isEmpty()) {
                 try {
                     while (remaining > 0) {
-                        long written = channel.write(buffers);
+                        long written = transport.write(buffers);
                         if (written <= 0) {
                             break;
                         }
@@ -78,6 +77,10 @@ final class ConnectionOutput {
                     lastProgressNanos = System.nanoTime();
                     connection.requestWriteInterest();
                 }
+            } else if (pending.isEmpty() && transport.hasBufferedOutput()) {
+                // All taken, but the last TLS record only in part: the rest goes out when writable.
+                lastProgressNanos = System.nanoTime();
+                connection.requestWriteInterest();
             }
             if (mayBlock) {
                 awaitBelowHighWatermark();
@@ -139,9 +142,14 @@ final class ConnectionOutput {
             if (closed) {
                 return true;
             }
+            if (!transport.flush()) {
+                // Woken because the socket took bytes: the client is reading, however slowly.
+                lastProgressNanos = System.nanoTime();
+                return false;
+            }
             while (!pending.isEmpty()) {
                 ByteBuffer[] buffers = pending.toArray(NO_BUFFERS);
-                long written = channel.write(buffers);
+                long written = transport.write(buffers);
                 if (written > 0) {
                     pendingBytes -= written;
                     lastProgressNanos = System.nanoTime();
@@ -158,7 +166,7 @@ final class ConnectionOutput {
                 readyCallback = whenReady;
                 whenReady = null;
             }
-            return pending.isEmpty();
+            return pending.isEmpty() && !transport.hasBufferedOutput();
         } finally {
             lock.unlock();
             if (readyCallback != null) {
@@ -170,7 +178,7 @@ final class ConnectionOutput {
     boolean hasPending() {
         lock.lock();
         try {
-            return !pending.isEmpty();
+            return !pending.isEmpty() || transport.hasBufferedOutput();
         } finally {
             lock.unlock();
         }
@@ -180,7 +188,7 @@ final class ConnectionOutput {
     boolean isStalled(long now) {
         lock.lock();
         try {
-            return !pending.isEmpty() && now - lastProgressNanos > writeTimeoutNanos;
+            return (!pending.isEmpty() || transport.hasBufferedOutput()) && now - lastProgressNanos > writeTimeoutNanos;
         } finally {
             lock.unlock();
         }

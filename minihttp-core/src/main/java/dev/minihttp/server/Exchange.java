@@ -296,6 +296,11 @@ final class Exchange implements WorkerTask {
         }
 
         @Override
+        public javax.net.ssl.SSLSession sslSession() {
+            return connection.sslSession();
+        }
+
+        @Override
         public long connectionId() {
             return connection.id;
         }

@@ -43,8 +43,8 @@ final class IoLoop implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     final Thread thread;
 
-    private ServerSocketChannel acceptChannel;
-    private SelectionKey acceptKey;
+    /** The listeners this loop accepts for (the first loop only), by their selection keys. */
+    private final List<SelectionKey> acceptKeys = new ArrayList<>();
     private IoLoop[] loops;
     private int nextLoop;
     private volatile boolean stopping;
@@ -56,12 +56,12 @@ final class IoLoop implements Runnable {
         this.thread = new Thread(this, name);
     }
 
-    /** Makes this loop the acceptor for {@code channel}, dealing connections out over {@code loops}. */
-    void accept(ServerSocketChannel channel, IoLoop[] loops) throws IOException {
-        this.acceptChannel = channel;
+    /** Makes this loop the acceptor for {@code listener}, dealing connections out over {@code loops}. */
+    void accept(Listener listener, IoLoop[] loops) throws IOException {
         this.loops = loops;
+        ServerSocketChannel channel = listener.channel();
         channel.configureBlocking(false);
-        acceptKey = channel.register(selector, SelectionKey.OP_ACCEPT);
+        acceptKeys.add(channel.register(selector, SelectionKey.OP_ACCEPT, listener));
     }
 
     void start() {
@@ -123,8 +123,8 @@ final class IoLoop implements Runnable {
             if (!key.isValid()) {
                 continue;
             }
-            if (key == acceptKey) {
-                acceptConnections();
+            if (key.attachment() instanceof Listener listener) {
+                acceptConnections(listener);
                 continue;
             }
             Connection connection = (Connection) key.attachment();
@@ -133,7 +133,7 @@ final class IoLoop implements Runnable {
                 if ((ready & SelectionKey.OP_WRITE) != 0) {
                     connection.onWritable();
                 }
-                if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
+                if (((ready & SelectionKey.OP_READ) != 0 || connection.hasBufferedInput()) && key.isValid()) {
                     connection.onReadable(readBuffer);
                 }
             } catch (IOException | RuntimeException e) {
@@ -158,7 +158,7 @@ final class IoLoop implements Runnable {
         }
     }
 
-    private void acceptConnections() {
+    private void acceptConnections(Listener listener) {
         for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
             if (server.counters.connections.get() >= server.options().maxConnections()) {
                 pauseAccepting();
@@ -166,7 +166,7 @@ final class IoLoop implements Runnable {
             }
             SocketChannel channel;
             try {
-                channel = acceptChannel.accept();
+                channel = listener.channel().accept();
             } catch (IOException e) {
                 log.warn("accept failed: {}", e.toString());
                 return;
@@ -178,29 +178,40 @@ final class IoLoop implements Runnable {
             IoLoop target = loops[nextLoop];
             nextLoop = (nextLoop + 1) % loops.length;
             if (target == this) {
-                register(channel);
+                register(channel, listener);
             } else {
-                target.execute(() -> target.register(channel));
+                target.execute(() -> target.register(channel, listener));
             }
         }
     }
 
+    /** max-connections counts every listener's connections: reaching it pauses them all. */
     private void pauseAccepting() {
-        if (acceptKey != null && acceptKey.isValid() && acceptKey.interestOps() != 0) {
-            acceptKey.interestOps(0);
+        boolean paused = false;
+        for (SelectionKey acceptKey : acceptKeys) {
+            if (acceptKey.isValid() && acceptKey.interestOps() != 0) {
+                acceptKey.interestOps(0);
+                paused = true;
+            }
+        }
+        if (paused) {
             log.debug("max-connections reached: not accepting until a connection closes");
         }
     }
 
     /** Called on any loop when a connection closed: the acceptor may take new ones again. */
     void resumeAccepting() {
-        if (acceptKey != null && acceptKey.isValid() && acceptKey.interestOps() == 0
-                && server.counters.connections.get() < server.options().maxConnections()) {
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        if (server.counters.connections.get() >= server.options().maxConnections()) {
+            return;
+        }
+        for (SelectionKey acceptKey : acceptKeys) {
+            if (acceptKey.isValid() && acceptKey.interestOps() == 0) {
+                acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
         }
     }
 
-    private void register(SocketChannel channel) {
+    private void register(SocketChannel channel, Listener listener) {
         if (stopping || server.isDraining()) {
             closeQuietly(channel);
             server.counters.connections.decrementAndGet();
@@ -210,7 +221,7 @@ final class IoLoop implements Runnable {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            Connection connection = new Connection(server, this, channel, key);
+            Connection connection = new Connection(server, this, channel, key, listener);
             key.attach(connection);
             connections.add(connection);
         } catch (IOException e) {
@@ -242,16 +253,13 @@ final class IoLoop implements Runnable {
         }
     }
 
-    /** Closes the listening socket (graceful shutdown: stop accepting). */
+    /** Closes the listening sockets (graceful shutdown: stop accepting). */
     void stopAccepting() {
-        if (acceptKey != null) {
+        for (SelectionKey acceptKey : acceptKeys) {
             acceptKey.cancel();
-            acceptKey = null;
+            closeQuietly(acceptKey.channel());
         }
-        if (acceptChannel != null) {
-            closeQuietly(acceptChannel);
-            acceptChannel = null;
-        }
+        acceptKeys.clear();
     }
 
     /** Closes the connections that sit idle between requests (graceful shutdown). */

@@ -2,13 +2,12 @@ package dev.minihttp.server;
 
 import dev.minihttp.http.ParserLimits;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +42,7 @@ public final class MiniHttpServer implements AutoCloseable {
     private final Handler handler;
     private final ParserLimits parserLimits;
     final ServerCounters counters = new ServerCounters();
+    private final TlsHandshakeCounter tlsHandshakes = new TlsHandshakeCounter();
     private final Set<Path> tempFiles = RequestBody.newTempFileRegistry();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicLong requestIds = new AtomicLong();
@@ -50,7 +50,7 @@ public final class MiniHttpServer implements AutoCloseable {
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
     private volatile int port = -1;
-    private ServerSocketChannel listener;
+    private volatile List<Listener> listeners = List.of();
     private IoLoop[] loops;
     private WorkerPool pool;
     private boolean virtualThreads;
@@ -74,16 +74,17 @@ public final class MiniHttpServer implements AutoCloseable {
                 log.warn("Virtual threads were asked for but need JDK 21+ (this is {}); using platform threads",
                         Runtime.version());
             }
-            ServerSocketChannel channel = ServerSocketChannel.open();
+            List<Listener> bound = new ArrayList<>();
             try {
-                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                channel.bind(new InetSocketAddress(options.host(), options.port()), options.acceptBacklog());
-            } catch (IOException e) {
-                channel.close();
+                for (ListenerOptions listenerOptions : options.listeners()) {
+                    bound.add(Listener.bind(listenerOptions, options.acceptBacklog(), tlsHandshakes));
+                }
+            } catch (IOException | RuntimeException e) {
+                bound.forEach(MiniHttpServer::closeQuietly);
                 throw e;
             }
-            listener = channel;
-            port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            listeners = List.copyOf(bound);
+            port = bound.get(0).port();
             pool = new WorkerPool(options.workerThreads(), options.queueCapacity(), options.queueTimeout().toNanos(),
                     virtualThreads, counters);
             loops = new IoLoop[options.ioThreads()];
@@ -91,9 +92,11 @@ public final class MiniHttpServer implements AutoCloseable {
                 for (int i = 0; i < loops.length; i++) {
                     loops[i] = new IoLoop(this, "minihttp-io-" + (i + 1));
                 }
-                loops[0].accept(channel, loops);
+                for (Listener listener : listeners) {
+                    loops[0].accept(listener, loops);
+                }
             } catch (IOException e) {
-                channel.close();
+                listeners.forEach(MiniHttpServer::closeQuietly);
                 throw e;
             }
             pool.start();
@@ -101,14 +104,54 @@ public final class MiniHttpServer implements AutoCloseable {
                 loop.start();
             }
             lifecycle = Lifecycle.RUNNING;
-            log.debug("minihttp listening on {}:{} with {} {} workers, queue capacity {}", options.host(), port,
+            log.debug("minihttp listening on {} with {} {} workers, queue capacity {}", boundListeners(),
                     options.workerThreads(), virtualThreads ? "virtual" : "platform", options.queueCapacity());
         }
     }
 
-    /** The bound port (the real one when the options said 0); -1 before start. */
+    /** The main listener's bound port (the real one when the options said 0); -1 before start. */
     public int port() {
         return port;
+    }
+
+    /** Every listener with the port it bound (main first); empty before start. */
+    public List<ListenerOptions> boundListeners() {
+        List<ListenerOptions> all = new ArrayList<>();
+        for (Listener listener : listeners) {
+            all.add(listener.bound());
+        }
+        return all;
+    }
+
+    /**
+     * Replaces a TLS listener's key material or parameters (certificate reload): connections
+     * accepted from now on use the new options; open ones keep theirs and are never cut.
+     *
+     * @throws IllegalArgumentException when no listener has that name or it does not speak TLS
+     */
+    public void updateTls(String listenerName, dev.minihttp.tls.TlsOptions tls) {
+        for (Listener listener : listeners) {
+            if (listener.name().equals(listenerName)) {
+                listener.updateTls(tls);
+                return;
+            }
+        }
+        for (ListenerOptions configured : options.listeners()) {
+            if (configured.name().equals(listenerName) && configured.isSecure()) {
+                throw new IllegalStateException("the server is not started: listener '" + listenerName + "' has no socket yet");
+            }
+        }
+        throw new IllegalArgumentException("no TLS listener named '" + listenerName + "'");
+    }
+
+    /**
+     * TLS handshakes over every TLS listener since start, by outcome: {@code success} or the
+     * failure's reason ({@code protocol}, {@code cipher}, {@code client_certificate},
+     * {@code alert_<alert>}, {@code timeout}, {@code closed}, {@code cleartext_http}, {@code not_tls},
+     * {@code renegotiation}, {@code other}).
+     */
+    public Map<String, Long> tlsHandshakes() {
+        return tlsHandshakes.snapshot();
     }
 
     public ServerOptions options() {
@@ -233,10 +276,12 @@ public final class MiniHttpServer implements AutoCloseable {
     }
 
     private void closeListener() {
+        listeners.forEach(MiniHttpServer::closeQuietly);
+    }
+
+    private static void closeQuietly(Listener listener) {
         try {
-            if (listener != null) {
-                listener.close();
-            }
+            listener.channel().close();
         } catch (IOException ignored) {
             // closing is all we wanted
         }

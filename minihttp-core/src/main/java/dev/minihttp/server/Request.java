@@ -5,6 +5,7 @@ import dev.minihttp.http.HttpVersion;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLSession;
 
 /**
  * A complete request as the handler sees it. The head is parsed and validated, and the body is
@@ -50,6 +51,20 @@ public interface Request {
     InetSocketAddress remoteAddress();
 
     InetSocketAddress localAddress();
+
+    /**
+     * The TLS session the request arrived on, or null on a cleartext listener. Its peer
+     * certificates, cipher suite and id are what the Servlet {@code jakarta.servlet.request.*}
+     * attributes report.
+     */
+    default SSLSession sslSession() {
+        return null;
+    }
+
+    /** Whether the request arrived over TLS (the listener's, not a proxy's, view). */
+    default boolean isSecure() {
+        return sslSession() != null;
+    }
 
     /** Unique per connection for the life of the server. */
     long connectionId();

@@ -1,8 +1,13 @@
 package dev.minihttp.server;
 
+import dev.minihttp.tls.TlsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything a {@link MiniHttpServer} can be told, immutable. Build with {@link #builder()}; every
@@ -11,6 +16,9 @@ import java.util.Objects;
  *
  * @param host                  bind address ("0.0.0.0" for all interfaces)
  * @param port                  TCP port; 0 picks a free one (see {@link MiniHttpServer#port()})
+ * @param tls                   TLS for the main listener ({@code host}:{@code port}), or null for cleartext
+ * @param additionalListeners   more addresses served by the same threads, pool and limits (names unique,
+ *                              none named "main")
  * @param acceptBacklog         the listen backlog passed to the kernel
  * @param ioThreads             selector threads that read, parse, buffer and write
  * @param workerThreads         the most requests that run at once (platform threads, or the
@@ -38,6 +46,8 @@ import java.util.Objects;
 public record ServerOptions(
         String host,
         int port,
+        TlsOptions tls,
+        List<ListenerOptions> additionalListeners,
         int acceptBacklog,
         int ioThreads,
         int workerThreads,
@@ -64,6 +74,13 @@ public record ServerOptions(
     public ServerOptions {
         Objects.requireNonNull(host, "host");
         requireRange("port", port, 0, 65535);
+        additionalListeners = additionalListeners == null ? List.of() : List.copyOf(additionalListeners);
+        Set<String> names = new HashSet<>(Set.of(MAIN_LISTENER));
+        for (ListenerOptions listener : additionalListeners) {
+            if (!names.add(listener.name())) {
+                throw new IllegalArgumentException("listener names must be unique, '" + listener.name() + "' is used twice");
+            }
+        }
         requireAtLeast("acceptBacklog", acceptBacklog, 1);
         requireAtLeast("ioThreads", ioThreads, 1);
         requireAtLeast("workerThreads", workerThreads, 1);
@@ -88,6 +105,17 @@ public record ServerOptions(
         requireAtLeast("outputHighWatermark", outputHighWatermark, 1024);
         Objects.requireNonNull(tempDirectory, "tempDirectory");
         requireAtLeast("retryAfterSeconds", retryAfterSeconds, 0);
+    }
+
+    /** The name of the listener on {@code host}:{@code port}. */
+    public static final String MAIN_LISTENER = "main";
+
+    /** Every listener: the main one ({@code host}, {@code port}, {@code tls}) first, then the additional ones. */
+    public List<ListenerOptions> listeners() {
+        List<ListenerOptions> all = new ArrayList<>(1 + additionalListeners.size());
+        all.add(new ListenerOptions(MAIN_LISTENER, host, port, tls));
+        all.addAll(additionalListeners);
+        return all;
     }
 
     public static Builder builder() {
@@ -129,6 +157,8 @@ public record ServerOptions(
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = 8080;
+        private TlsOptions tls = null;
+        private List<ListenerOptions> additionalListeners = List.of();
         private int acceptBacklog = 1024;
         private int ioThreads = 1;
         private int workerThreads = 200;
@@ -158,6 +188,8 @@ public record ServerOptions(
         private Builder(ServerOptions o) {
             host = o.host;
             port = o.port;
+            tls = o.tls;
+            additionalListeners = o.additionalListeners;
             acceptBacklog = o.acceptBacklog;
             ioThreads = o.ioThreads;
             workerThreads = o.workerThreads;
@@ -184,6 +216,8 @@ public record ServerOptions(
 
         public Builder host(String host) { this.host = host; return this; }
         public Builder port(int port) { this.port = port; return this; }
+        public Builder tls(TlsOptions tls) { this.tls = tls; return this; }
+        public Builder additionalListeners(List<ListenerOptions> additionalListeners) { this.additionalListeners = additionalListeners; return this; }
         public Builder acceptBacklog(int acceptBacklog) { this.acceptBacklog = acceptBacklog; return this; }
         public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
         public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
@@ -208,7 +242,7 @@ public record ServerOptions(
         public Builder retryAfterSeconds(int retryAfterSeconds) { this.retryAfterSeconds = retryAfterSeconds; return this; }
 
         public ServerOptions build() {
-            return new ServerOptions(host, port, acceptBacklog, ioThreads, workerThreads, virtualThreads,
+            return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, workerThreads, virtualThreads,
                     queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,

@@ -1,0 +1,478 @@
+package dev.minihttp.tls;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+
+/**
+ * TLS over one non-blocking socket, driven by its owner: the I/O thread calls {@link #read} when
+ * the socket is readable and {@link #flush} when it is writable; any thread may call
+ * {@link #write} (one at a time: the caller serialises writers). Ciphertext never reaches the
+ * caller and plaintext never reaches the socket.
+ *
+ * <pre>
+ *   SNIFFING ──ClientHello──► HANDSHAKING ──Finished──► OPEN ──close──► CLOSED
+ *      │ (cleartext HTTP: 400, not TLS)    │ (alert, stall)            ▲
+ *      └──────────────────────────────────►┴───────────────────────────┘
+ * </pre>
+ *
+ * <p>SNIFFING reads the ClientHello before any {@code SSLEngine} exists, because the engine's
+ * certificate is fixed once it is created: the server name chooses the context. The handshake
+ * then runs inside {@link #read}: unwrap what arrived, wrap what the engine wants to send, run
+ * its delegated tasks inline (they are the signature and key-exchange work of one handshake, a
+ * millisecond or two; see docs/tls.md for the measurement).
+ *
+ * <p>Locking: {@code wrap} and everything that touches the outgoing buffer run under this
+ * object's monitor, so the I/O thread's handshake and close writes never interleave with a
+ * worker's response; {@code unwrap} runs on the I/O thread alone, which the JDK's engine allows
+ * concurrently with a wrap. Two buffers per connection, sized to the session's packet size,
+ * allocated once: nothing is allocated per record.
+ */
+public final class TlsChannel {
+
+    /** What happens to handshakes, for the server's counters. */
+    public interface Events {
+        void handshakeSucceeded(SSLSession session);
+
+        /** {@code reason} is a short lower-case word: protocol, cipher, client_certificate, alert_..., timeout... */
+        void handshakeFailed(String reason);
+    }
+
+    private enum State { SNIFFING, HANDSHAKING, OPEN, CLOSED }
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The largest TLS record with its overhead (RFC 8446 5.2: 2^14 + 256, plus the header). */
+    private static final int MAX_RECORD_BYTES = 16384 + 256 + 5;
+    private static final byte[] CLEARTEXT_REFUSAL = ("HTTP/1.1 400 Bad Request\r\n"
+            + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 42\r\nConnection: close\r\n\r\n"
+            + "This port expects HTTPS, not plain HTTP.\r\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final SocketChannel channel;
+    private final TlsOptions options;
+    private final Events events;
+    private ByteBuffer netIn = ByteBuffer.allocate(MAX_RECORD_BYTES);
+    /** Ciphertext not yet taken by the socket, always in read mode (position..limit). */
+    private ByteBuffer netOut = ByteBuffer.allocate(MAX_RECORD_BYTES);
+    private volatile State state = State.SNIFFING;
+    private SSLEngine engine;
+    private boolean tls12;
+    private boolean outcomeReported;
+    private String failureReason;
+
+    public TlsChannel(SocketChannel channel, TlsOptions options, Events events) {
+        this.channel = channel;
+        this.options = options;
+        this.events = events;
+        netOut.limit(0);
+    }
+
+    /** The negotiated session once the handshake is complete, else null. */
+    public SSLSession session() {
+        return state == State.OPEN ? engine.getSession() : null;
+    }
+
+    public boolean isHandshakeComplete() {
+        return state == State.OPEN;
+    }
+
+    /** The ALPN protocol agreed on, "" when none was, null before the handshake completes. */
+    public String applicationProtocol() {
+        return state == State.OPEN ? engine.getApplicationProtocol() : null;
+    }
+
+    // ---- reading (the owner's I/O thread) ----------------------------------------------------
+
+    /**
+     * Reads what the socket has, advances the handshake, and decrypts into {@code dst} (which must
+     * have room for a record's plaintext: 16 KiB). Returns the plaintext bytes added, 0 when none
+     * yet, -1 at the end of the stream (the client's close_notify or EOF).
+     *
+     * @throws SSLException a failed handshake, a bad record, cleartext or garbage on this port; the
+     *                      failure is reported to {@link Events} and an alert is on its way
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (state == State.CLOSED) {
+            return -1;
+        }
+        int read = channel.read(netIn);
+        netIn.flip();
+        int produced;
+        try {
+            if (state == State.SNIFFING && !sniff(read < 0)) {
+                return read < 0 ? endOfStream() : 0;
+            }
+            produced = unwrapAvailable(dst);
+        } finally {
+            netIn.compact();
+        }
+        if (produced == 0 && (read < 0 || engine.isInboundDone())) {
+            return endOfStream();
+        }
+        return produced;
+    }
+
+    private int endOfStream() {
+        if (state != State.OPEN) {
+            reportFailure("closed");
+        }
+        return -1;
+    }
+
+    /** Reads the ClientHello; true once the engine exists and the handshake can start. */
+    private boolean sniff(boolean endOfStream) throws IOException {
+        ClientHello hello = ClientHello.read(netIn);
+        switch (hello.kind()) {
+            case INCOMPLETE -> {
+                if (netIn.limit() == netIn.capacity() && !endOfStream) {
+                    throw failure("not_tls", new SSLException("ClientHello larger than " + netIn.capacity() + " bytes"));
+                }
+                return false;
+            }
+            case CLEARTEXT_HTTP -> {
+                // Tomcat and Jetty answer plain HTTP on a TLS port with a cleartext 400 too: the
+                // client sees why, instead of a reset. Small enough for any socket buffer.
+                channel.write(ByteBuffer.wrap(CLEARTEXT_REFUSAL));
+                throw failure("cleartext_http", new SSLException("plain HTTP request on a TLS port"));
+            }
+            case NOT_TLS -> throw failure("not_tls", new SSLException("not a TLS ClientHello"));
+            default -> {
+                engine = createEngine(options.contextFor(hello.serverName()));
+                state = State.HANDSHAKING;
+                engine.beginHandshake();
+                return true;
+            }
+        }
+    }
+
+    private SSLEngine createEngine(SSLContext context) {
+        SSLEngine created = context.createSSLEngine();
+        created.setUseClientMode(false);
+        SSLParameters parameters = created.getSSLParameters();
+        parameters.setProtocols(options.protocols().isEmpty()
+                ? TlsDefaults.PROTOCOLS.toArray(String[]::new) : options.protocols().toArray(String[]::new));
+        parameters.setCipherSuites(options.cipherSuites().isEmpty()
+                ? TlsDefaults.cachedCipherSuites(context) : options.cipherSuites().toArray(String[]::new));
+        parameters.setUseCipherSuitesOrder(true);
+        switch (options.clientAuth()) {
+            case NEED -> parameters.setNeedClientAuth(true);
+            case WANT -> parameters.setWantClientAuth(true);
+            default -> { }
+        }
+        created.setSSLParameters(parameters);
+        List<String> offered = options.applicationProtocols();
+        if (!offered.isEmpty()) {
+            // Ours first, in our order; none in common is no ALPN at all (HTTP/1.1), not a failed
+            // handshake: the JDK's default selection would abort it.
+            created.setHandshakeApplicationProtocolSelector((sslEngine, clientProtocols) -> {
+                for (String protocol : offered) {
+                    if (clientProtocols.contains(protocol)) {
+                        return protocol;
+                    }
+                }
+                return "";
+            });
+        }
+        int packetSize = created.getSession().getPacketBufferSize();
+        if (packetSize > netIn.capacity()) {
+            netIn = grow(netIn, packetSize);
+        }
+        return created;
+    }
+
+    /** Unwraps every complete record in {@code netIn}, doing the handshake's wraps and tasks as asked. */
+    private int unwrapAvailable(ByteBuffer dst) throws IOException {
+        int produced = 0;
+        while (true) {
+            HandshakeStatus status = engine.getHandshakeStatus();
+            if (status == HandshakeStatus.NEED_TASK) {
+                runDelegatedTasks();
+                continue;
+            }
+            if (status == HandshakeStatus.NEED_WRAP) {
+                if (!wrapHandshake()) {
+                    return produced; // the socket is full: flush() continues once it is writable
+                }
+                continue;
+            }
+            if (!netIn.hasRemaining() || engine.isInboundDone()) {
+                return produced;
+            }
+            SSLEngineResult result;
+            try {
+                result = engine.unwrap(netIn, dst);
+            } catch (SSLException e) {
+                throw failure(reasonOf(e), e);
+            }
+            produced += result.bytesProduced();
+            afterEngineStep(result.getHandshakeStatus());
+            switch (result.getStatus()) {
+                case OK -> {
+                    if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                            && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING) {
+                        return produced;
+                    }
+                }
+                case BUFFER_UNDERFLOW -> {
+                    int packetSize = engine.getSession().getPacketBufferSize();
+                    if (netIn.capacity() < packetSize) {
+                        netIn = grow(netIn, packetSize);
+                    }
+                    return produced;
+                }
+                case BUFFER_OVERFLOW -> {
+                    // dst is full; the caller's buffer is several records large, so this is a
+                    // caller bug rather than a client's doing.
+                    throw new SSLException("read buffer too small for a TLS record: " + dst.remaining());
+                }
+                case CLOSED -> {
+                    closeOutbound();
+                    return produced;
+                }
+            }
+        }
+    }
+
+    private void runDelegatedTasks() {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
+    }
+
+    /** Called after every wrap and unwrap: notices the end of the handshake and refuses renegotiation. */
+    private void afterEngineStep(HandshakeStatus status) throws SSLException {
+        if (status == HandshakeStatus.FINISHED && state == State.HANDSHAKING) {
+            state = State.OPEN;
+            SSLSession session = engine.getSession();
+            tls12 = !"TLSv1.3".equals(session.getProtocol());
+            if (!outcomeReported) {
+                outcomeReported = true;
+                events.handshakeSucceeded(session);
+            }
+        } else if (state == State.OPEN && tls12 && status != HandshakeStatus.NOT_HANDSHAKING
+                && status != HandshakeStatus.FINISHED) {
+            // A TLS 1.2 client asking for a new handshake on an established connection:
+            // renegotiation buys the client nothing we support and costs the server a handshake.
+            // (TLS 1.3 has none; its post-handshake messages are handled as usual.)
+            failureReason = "renegotiation";
+            events.handshakeFailed("renegotiation");
+            throw new SSLException("client-initiated renegotiation refused");
+        }
+    }
+
+    // ---- writing (any thread, serialised by the caller; the monitor orders it with the I/O thread) --
+
+    /**
+     * Encrypts and sends as much of {@code srcs} as the socket takes. Returns the plaintext bytes
+     * consumed; a record the socket only took in part stays buffered here ({@link #hasBufferedOutput})
+     * and goes out first on the next {@link #write} or {@link #flush}.
+     */
+    public synchronized long write(ByteBuffer[] srcs) throws IOException {
+        if (state == State.CLOSED || (engine != null && engine.isOutboundDone())) {
+            throw new SSLException("TLS connection closed");
+        }
+        if (!flushNetOut() || state != State.OPEN) {
+            return 0;
+        }
+        long consumed = 0;
+        while (hasRemaining(srcs)) {
+            netOut.clear();
+            SSLEngineResult result = engine.wrap(srcs, netOut);
+            netOut.flip();
+            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                throw new SSLException("TLS connection closed");
+            }
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                // Nothing was produced; the session's packet size grew (it may, once negotiated).
+                netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+                netOut.limit(0);
+                continue;
+            }
+            consumed += result.bytesConsumed();
+            if (!flushNetOut() || result.bytesConsumed() == 0) {
+                break;
+            }
+        }
+        return consumed;
+    }
+
+    /** Sends buffered ciphertext; true when none is left. For the I/O thread when the socket is writable. */
+    public boolean flush() throws IOException {
+        if (!flushOut()) {
+            return false;
+        }
+        // A handshake that stopped on a full socket goes on with its own writes; what it then wants
+        // to read may already be buffered (hasBufferedInput): the owner reads it next.
+        while (state == State.HANDSHAKING) {
+            HandshakeStatus status = engine.getHandshakeStatus();
+            if (status == HandshakeStatus.NEED_TASK) {
+                runDelegatedTasks();
+            } else if (status == HandshakeStatus.NEED_WRAP) {
+                if (!wrapHandshake()) {
+                    return false;
+                }
+            } else {
+                break;
+            }
+        }
+        return !hasBufferedOutput();
+    }
+
+    private synchronized boolean flushOut() throws IOException {
+        return flushNetOut();
+    }
+
+    /** Whether ciphertext is waiting to be unwrapped without the socket becoming readable again. */
+    public boolean hasBufferedInput() {
+        return netIn.position() > 0 && state != State.CLOSED && state != State.SNIFFING;
+    }
+
+    public synchronized boolean hasBufferedOutput() {
+        return netOut.hasRemaining();
+    }
+
+    private boolean wrapHandshake() throws IOException {
+        synchronized (this) {
+            if (!flushNetOut()) {
+                return false;
+            }
+            netOut.clear();
+            SSLEngineResult result;
+            try {
+                result = engine.wrap(EMPTY, netOut);
+            } catch (SSLException e) {
+                netOut.flip();
+                throw failure(reasonOf(e), e);
+            }
+            netOut.flip();
+            flushNetOut();
+            afterEngineStep(result.getHandshakeStatus());
+            return true;
+        }
+    }
+
+    private boolean flushNetOut() throws IOException {
+        while (netOut.hasRemaining()) {
+            if (channel.write(netOut) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- closing -----------------------------------------------------------------------------
+
+    /** Sends close_notify (best effort: it is a few bytes into an emptied socket buffer). */
+    public synchronized void closeOutbound() {
+        if (engine == null || engine.isOutboundDone()) {
+            return;
+        }
+        engine.closeOutbound();
+        try {
+            if (!flushNetOut()) {
+                return;
+            }
+            while (!engine.isOutboundDone()) {
+                netOut.clear();
+                SSLEngineResult result = engine.wrap(EMPTY, netOut);
+                netOut.flip();
+                if (!flushNetOut() || result.bytesProduced() == 0) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the peer is gone; nothing to tell it
+        }
+    }
+
+    /**
+     * Ends the TLS side (the owner closes the socket). A handshake that never finished is counted
+     * with {@code reasonIfUnfinished} (e.g. "timeout"), or "closed".
+     */
+    public void close(String reasonIfUnfinished) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (state == State.OPEN) {
+            closeOutbound();
+        } else {
+            reportFailure(reasonIfUnfinished != null ? reasonIfUnfinished : "closed");
+        }
+        state = State.CLOSED;
+    }
+
+    private void reportFailure(String reason) {
+        if (!outcomeReported) {
+            outcomeReported = true;
+            failureReason = reason;
+            events.handshakeFailed(reason);
+        }
+    }
+
+    /** Reports the failure, queues the engine's alert for the client, and returns the exception to throw. */
+    private SSLException failure(String reason, SSLException cause) {
+        reportFailure(reason);
+        if (engine != null) {
+            closeOutbound();
+        }
+        state = State.CLOSED;
+        return cause;
+    }
+
+    /** Why a handshake failed, in a word a dashboard can group by (from the JDK's messages, which are stable). */
+    static String reasonOf(SSLException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        if (message.contains("no appropriate protocol") || message.contains("protocol_version")
+                || message.contains("protocol") && message.contains("not enabled")) {
+            return "protocol";
+        }
+        if (message.contains("no cipher suites in common") || message.contains("handshake_failure")
+                && message.contains("cipher")) {
+            return "cipher";
+        }
+        if (message.contains("empty client certificate chain") || message.contains("pkix")
+                || message.contains("certificate_required") || message.contains("client certificate")) {
+            return "client_certificate";
+        }
+        int alert = message.indexOf("received fatal alert: ");
+        if (alert >= 0) {
+            return "alert_" + message.substring(alert + "received fatal alert: ".length()).trim().replace(' ', '_');
+        }
+        if (message.contains("unsupported or unrecognized ssl message") || message.contains("plaintext")) {
+            return "not_tls";
+        }
+        return "other";
+    }
+
+    /** The reason the handshake or the connection failed, once it did; null otherwise. */
+    public String failureReason() {
+        return failureReason;
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] buffers) {
+        for (ByteBuffer buffer : buffers) {
+            if (buffer.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A larger copy of a buffer in read mode (position..limit kept), itself in read mode. */
+    private static ByteBuffer grow(ByteBuffer buffer, int capacity) {
+        ByteBuffer larger = ByteBuffer.allocate(capacity);
+        larger.put(buffer.duplicate());
+        larger.flip();
+        return larger;
+    }
+}
