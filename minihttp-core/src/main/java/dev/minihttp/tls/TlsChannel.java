@@ -51,8 +51,12 @@ public final class TlsChannel {
     private enum State { SNIFFING, HANDSHAKING, OPEN, CLOSED }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** The largest TLS record with its overhead (RFC 8446 5.2: 2^14 + 256, plus the header). */
-    private static final int MAX_RECORD_BYTES = 16384 + 256 + 5;
+    private static final byte RECORD_HANDSHAKE = 22;
+    /**
+     * Room for the largest TLS record with its overhead (RFC 8446 5.2: 2^14 + 256, plus the
+     * header); the JDK's packet buffer size (16,709 bytes) fits. Grown if a session asks for more.
+     */
+    private static final int MAX_RECORD_BYTES = 16 * 1024 + 512;
     private static final byte[] CLEARTEXT_REFUSAL = ("HTTP/1.1 400 Bad Request\r\n"
             + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 42\r\nConnection: close\r\n\r\n"
             + "This port expects HTTPS, not plain HTTP.\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -186,6 +190,10 @@ public final class TlsChannel {
         if (packetSize > netIn.capacity()) {
             netIn = grow(netIn, packetSize);
         }
+        if (packetSize > netOut.capacity()) {
+            netOut = ByteBuffer.allocate(packetSize);
+            netOut.limit(0);
+        }
         return created;
     }
 
@@ -202,10 +210,21 @@ public final class TlsChannel {
                 if (!wrapHandshake()) {
                     return produced; // the socket is full: flush() continues once it is writable
                 }
+                if (engine.isOutboundDone()) {
+                    return produced;
+                }
                 continue;
             }
             if (!netIn.hasRemaining() || engine.isInboundDone()) {
                 return produced;
+            }
+            if (state == State.OPEN && tls12 && netIn.get(netIn.position()) == RECORD_HANDSHAKE) {
+                // After a TLS 1.2 handshake a client sends handshake records only to renegotiate,
+                // which buys it nothing we support and costs the server a handshake. (TLS 1.3 has
+                // no renegotiation; its post-handshake messages are handled by the engine.)
+                failureReason = "renegotiation";
+                events.handshakeFailed("renegotiation");
+                throw new SSLException("client-initiated renegotiation refused");
             }
             SSLEngineResult result;
             try {
@@ -249,8 +268,8 @@ public final class TlsChannel {
         }
     }
 
-    /** Called after every wrap and unwrap: notices the end of the handshake and refuses renegotiation. */
-    private void afterEngineStep(HandshakeStatus status) throws SSLException {
+    /** Called after every wrap and unwrap: notices the end of the handshake. */
+    private void afterEngineStep(HandshakeStatus status) {
         if (status == HandshakeStatus.FINISHED && state == State.HANDSHAKING) {
             state = State.OPEN;
             SSLSession session = engine.getSession();
@@ -259,14 +278,6 @@ public final class TlsChannel {
                 outcomeReported = true;
                 events.handshakeSucceeded(session);
             }
-        } else if (state == State.OPEN && tls12 && status != HandshakeStatus.NOT_HANDSHAKING
-                && status != HandshakeStatus.FINISHED) {
-            // A TLS 1.2 client asking for a new handshake on an established connection:
-            // renegotiation buys the client nothing we support and costs the server a handshake.
-            // (TLS 1.3 has none; its post-handshake messages are handled as usual.)
-            failureReason = "renegotiation";
-            events.handshakeFailed("renegotiation");
-            throw new SSLException("client-initiated renegotiation refused");
         }
     }
 
@@ -355,6 +366,15 @@ public final class TlsChannel {
                 throw failure(reasonOf(e), e);
             }
             netOut.flip();
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                int packetSize = engine.getSession().getPacketBufferSize();
+                if (packetSize <= netOut.capacity()) {
+                    throw failure("other", new SSLException("TLS engine cannot wrap into " + netOut.capacity() + " bytes"));
+                }
+                netOut = ByteBuffer.allocate(packetSize);
+                netOut.limit(0);
+                return true;
+            }
             flushNetOut();
             afterEngineStep(result.getHandshakeStatus());
             return true;
@@ -433,6 +453,7 @@ public final class TlsChannel {
     static String reasonOf(SSLException e) {
         String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (message.contains("no appropriate protocol") || message.contains("protocol_version")
+                || message.contains("protocol versions")
                 || message.contains("protocol") && message.contains("not enabled")) {
             return "protocol";
         }
