@@ -186,7 +186,8 @@ public final class MiniHttpServer implements AutoCloseable {
             onEveryLoop(IoLoop::stopAccepting);
             closeListener();
             onEveryLoop(IoLoop::closeIdle);
-            idle = pool.drain(deadline) && lane.drain(deadline) && awaitConnectionsClosed(deadline);
+            // The lane first: it stops taking probes together with the pool, rather than after the pool's drain.
+            idle = lane.drain(deadline) && pool.drain(deadline) && awaitConnectionsClosed(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -155,6 +155,31 @@ class ReservedLaneTest {
         assertThat(get(server, "/actuator/health/").status()).isEqualTo(200);
     }
 
+    /** Like the pool: a probe completed during a graceful shutdown gets 503, counted as the lane's "shutdown". */
+    @Test
+    void theLaneStopsTakingProbesWhenAGracefulShutdownStarts() throws Exception {
+        RunningServer server = start(withLane());
+        send(server, "/app/block/1");
+        Eventually.awaitStats(server, "the app request to run", s -> s.busyThreads() == 1);
+        RawConnection probe = server.connect();
+        connections.add(probe);
+        probe.send("GET /actuator/health HTTP/1.1\r\nHost: x\r\n");
+        Eventually.awaitStats(server, "both connections registered", s -> s.connections() == 2);
+        java.util.concurrent.CompletableFuture<Boolean> shutdown =
+                server.server.shutdownGracefullyAsync(java.time.Duration.ofSeconds(10));
+        // While the pool still waits for its running request, the lane already refuses.
+        Eventually.await("the lane to stop taking work", () -> !server.server.poolFor("/actuator/health").hasRoom());
+
+        probe.send("\r\n");
+        assertThat(probe.readResponse().status()).isEqualTo(503);
+        assertThat(server.stats().lane().rejected()).isEqualTo(Map.of("shutdown", 1L));
+        assertThat(server.stats().rejected()).isEmpty();
+
+        release.countDown();
+        assertThat(connections.get(0).readResponse().status()).isEqualTo(200);
+        assertThat(shutdown.get(15, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void withoutPathsThereIsNoLaneAndProbesShareTheApplicationsFate() throws Exception {
         RunningServer server = start(ServerOptions.builder());
