@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -36,7 +37,9 @@ import tools.jackson.databind.JsonNode;
  * Debian's chromedriver (nothing is downloaded), reads the real server while the page's own
  * "Generate load" button saturates a pool of 4 workers and a queue of 6. The page must show
  * busy = max, a non-empty queue and rejections, the same as the server reports, and an
- * exception counted against a worker thread. Leaves a screenshot in {@code target/dashboard.png}.
+ * exception counted against a worker thread. While the load runs, the page loads again and again:
+ * its files and data are on the reserved lane, so they never get the 503 the load gets. Leaves a
+ * screenshot in {@code target/dashboard.png}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "minihttp.threads=4", "minihttp.queue-capacity=6", "minihttp.queue-timeout=0",
@@ -124,7 +127,7 @@ class DashboardBrowserTest {
 
         // Load from the page's button: more clients than workers + queue places, each request held 4 s.
         int clients = THREADS + QUEUE_CAPACITY + 2;
-        type("#load-seconds", "15");
+        type("#load-seconds", "30");
         type("#load-concurrency", Integer.toString(clients));
         type("#load-ms", "4000");
         type("#load-fail", "0");
@@ -156,6 +159,27 @@ class DashboardBrowserTest {
         JsonNode server = Http.serverSnapshot(managementPort);
         assertThat(server.get("rejected").get("queue_full").asLong()).as("the server counted at least what the page shows")
                 .isGreaterThanOrEqualTo(rejectedShown);
+
+        // Reloading the page while the pool and queue are full: the reserved lane serves it every time,
+        // while the load's own requests go on being refused.
+        JsonNode before = Http.json(Http.get(managementPort, "/actuator/minihttp"));
+        long laneBefore = before.get("reservedLane").get("requests").asLong();
+        long rejectedBefore = before.get("snapshot").get("rejected").get("queue_full").asLong();
+        for (int i = 0; i < 5; i++) {
+            driver.navigate().refresh();
+            wait.until(d -> "ok".equals(attribute("#status", "data-state"))
+                    && intAttributeOr("#chart-threads", "data-max", -1) == THREADS);
+            HttpResponse<String> data = Http.get(port, "/dashboard/config");
+            assertThat(data.statusCode()).as("the dashboard's data, load " + i).isEqualTo(200);
+        }
+        JsonNode after = Http.json(Http.get(managementPort, "/actuator/minihttp"));
+        assertThat(after.get("snapshot").get("rejected").get("queue_full").asLong())
+                .as("the load was being refused meanwhile").isGreaterThan(rejectedBefore);
+        JsonNode lane = after.get("reservedLane");
+        // Each round: the page, its /dashboard/config and ours (the browser may take the css and js from its cache).
+        assertThat(lane.get("requests").asLong() - laneBefore).as("page loads served by the lane")
+                .isGreaterThanOrEqualTo(5 * 3);
+        assertThat(lane.get("rejected").size()).as("lane refusals").isZero();
 
         // The workers table: every worker on /slow (read again if a poll caught one between two requests).
         wait.until(d -> {

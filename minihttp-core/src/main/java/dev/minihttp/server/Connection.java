@@ -293,9 +293,10 @@ final class Connection {
         Exchange exchange = new Exchange(server, this, request, requestBody,
                 trailers == null ? new HttpHeaders(0) : trailers, lastAllowed);
         server.counters.requests.increment();
-        if (!server.pool().submit(exchange)) {
+        WorkerPool pool = server.poolFor(request.path()); // the reserved lane for probe paths
+        if (!pool.submit(exchange)) {
             String reason = refusalReason();
-            server.counters.rejected(reason);
+            pool.counters().rejected(reason);
             exchange.reject(reason);
         }
     }

@@ -53,6 +53,7 @@ public final class MiniHttpServer implements AutoCloseable {
     private volatile List<Listener> listeners = List.of();
     private IoLoop[] loops;
     private WorkerPool pool;
+    private ReservedLane lane;
     private boolean virtualThreads;
 
     public MiniHttpServer(ServerOptions options, Handler handler) {
@@ -87,6 +88,7 @@ public final class MiniHttpServer implements AutoCloseable {
             port = bound.get(0).port();
             pool = new WorkerPool(options.workerThreads(), options.queueCapacity(), options.queueTimeout().toNanos(),
                     virtualThreads, counters);
+            lane = new ReservedLane(options, virtualThreads, counters);
             loops = new IoLoop[options.ioThreads()];
             try {
                 for (int i = 0; i < loops.length; i++) {
@@ -106,6 +108,10 @@ public final class MiniHttpServer implements AutoCloseable {
             lifecycle = Lifecycle.RUNNING;
             log.debug("minihttp listening on {} with {} {} workers, queue capacity {}", boundListeners(),
                     options.workerThreads(), virtualThreads ? "virtual" : "platform", options.queueCapacity());
+            if (lane.enabled()) {
+                log.debug("minihttp reserved lane: {} workers, queue capacity {}, for {}", options.reservedThreads(),
+                        options.reservedQueueCapacity(), options.reservedPaths());
+            }
         }
     }
 
@@ -193,6 +199,7 @@ public final class MiniHttpServer implements AutoCloseable {
         }
         closeListener();
         pool.stop();
+        lane.stop();
         for (Path file : List.copyOf(tempFiles)) {
             try {
                 Files.deleteIfExists(file);
@@ -222,7 +229,8 @@ public final class MiniHttpServer implements AutoCloseable {
             onEveryLoop(IoLoop::stopAccepting);
             closeListener();
             onEveryLoop(IoLoop::closeIdle);
-            idle = pool.drain(deadline) && awaitConnectionsClosed(deadline);
+            // The lane first: it stops taking probes together with the pool, rather than after the pool's drain.
+            idle = lane.drain(deadline) && pool.drain(deadline) && awaitConnectionsClosed(deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -295,9 +303,12 @@ public final class MiniHttpServer implements AutoCloseable {
     /** A lock-free view of the pool, the queue and the connections. */
     public ServerStats stats() {
         WorkerPool p = pool;
-        if (p == null) {
+        ReservedLane l = lane;
+        if (p == null || l == null) {
             return new ServerStats(false, options.workerThreads(), 0, 0, 0, options.queueCapacity(), 0,
-                    options.maxConnections(), 0, java.util.Map.of(), 0, 0, 0, List.of(), 0, null, List.of());
+                    options.maxConnections(), 0, java.util.Map.of(), 0, 0, 0, List.of(), 0, null, List.of(),
+                    ServerStats.LaneStats.off(options.reservedPaths(), options.reservedThreads(),
+                            options.reservedQueueCapacity()));
         }
         return new ServerStats(
                 isRunning(),
@@ -316,7 +327,19 @@ public final class MiniHttpServer implements AutoCloseable {
                 counters.exceptionSnapshot(),
                 counters.errors(),
                 counters.lastError(),
-                p.activity());
+                p.activity(),
+                laneStats(l));
+    }
+
+    private ServerStats.LaneStats laneStats(ReservedLane l) {
+        if (!l.enabled()) {
+            return ServerStats.LaneStats.off(l.patterns(), options.reservedThreads(), options.reservedQueueCapacity());
+        }
+        WorkerPool p = l.pool();
+        QueueCounters c = p.counters();
+        return new ServerStats.LaneStats(true, l.patterns(), p.size(), p.liveThreads(), p.busy(), p.queueSize(),
+                p.capacity(), c.submitted.sum(), c.rejectedSnapshot(), c.waitCount(), c.waitTotalNanos(),
+                c.waitMaxNanos(), p.activity());
     }
 
     // ---- for the engine's own classes --------------------------------------------------------
@@ -331,6 +354,12 @@ public final class MiniHttpServer implements AutoCloseable {
 
     WorkerPool pool() {
         return pool;
+    }
+
+    /** The reserved lane's workers for a request on a probe path, else the pool. */
+    WorkerPool poolFor(String rawPath) {
+        ReservedLane l = lane;
+        return l.takes(rawPath) ? l.pool() : pool;
     }
 
     Set<Path> tempFiles() {

@@ -3,7 +3,6 @@ package dev.minihttp.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,23 +18,22 @@ final class ServerCounters {
     }
 
     final AtomicInteger connections = new AtomicInteger();
+    /** Every request handed to the pool or the reserved lane. */
     final LongAdder requests = new LongAdder();
-    private final Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
-    private final LongAdder queueWaitCount = new LongAdder();
-    private final LongAdder queueWaitTotal = new LongAdder();
-    private final AtomicLong queueWaitMax = new AtomicLong();
+    /** The worker pool's refusals and waits; {@link #rejected} and {@link #queueWait} are its. */
+    final QueueCounters pool = new QueueCounters();
+    /** The reserved lane's, kept apart so that probes never count as the application's saturation. */
+    final QueueCounters lane = new QueueCounters();
     private final Map<ThreadAndType, LongAdder> exceptions = new ConcurrentHashMap<>();
     private final AtomicLong errors = new AtomicLong();
     private volatile String lastError;
 
     void rejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        pool.rejected(reason);
     }
 
     void queueWait(long nanos) {
-        queueWaitCount.increment();
-        queueWaitTotal.add(nanos);
-        queueWaitMax.accumulateAndGet(nanos, Math::max);
+        pool.queueWait(nanos);
     }
 
     void exception(String thread, Throwable thrown) {
@@ -49,9 +47,7 @@ final class ServerCounters {
     }
 
     Map<String, Long> rejectedSnapshot() {
-        Map<String, Long> copy = new TreeMap<>();
-        rejected.forEach((reason, count) -> copy.put(reason, count.sum()));
-        return copy;
+        return pool.rejectedSnapshot();
     }
 
     List<ServerStats.ExceptionCount> exceptionSnapshot() {
@@ -63,15 +59,15 @@ final class ServerCounters {
     }
 
     long queueWaitCount() {
-        return queueWaitCount.sum();
+        return pool.waitCount();
     }
 
     long queueWaitTotalNanos() {
-        return queueWaitTotal.sum();
+        return pool.waitTotalNanos();
     }
 
     long queueWaitMaxNanos() {
-        return queueWaitMax.get();
+        return pool.waitMaxNanos();
     }
 
     long errors() {

@@ -42,6 +42,12 @@ import java.util.Set;
  * @param tempDirectory         where large bodies are spooled
  * @param serverHeader          value of the {@code Server} header; null sends none
  * @param retryAfterSeconds     value of {@code Retry-After} on a 503 for a full queue
+ * @param reservedThreads       workers of the reserved lane: requests on {@code reservedPaths} run there, and only
+ *                              they, so health probes answer while the pool and queue are full; 0 turns it off
+ * @param reservedQueueCapacity requests on {@code reservedPaths} that may wait for a lane worker; beyond it 503
+ * @param reservedPaths         raw request paths that use the reserved lane: exact ({@code /actuator/health}) or
+ *                              a prefix ending in {@code /**} ({@code /actuator/health/**}, which also matches
+ *                              {@code /actuator/health}); empty turns the lane off. See {@link ReservedPaths}.
  */
 public record ServerOptions(
         String host,
@@ -69,7 +75,10 @@ public record ServerOptions(
         int outputHighWatermark,
         Path tempDirectory,
         String serverHeader,
-        int retryAfterSeconds) {
+        int retryAfterSeconds,
+        int reservedThreads,
+        int reservedQueueCapacity,
+        List<String> reservedPaths) {
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -105,6 +114,10 @@ public record ServerOptions(
         requireAtLeast("outputHighWatermark", outputHighWatermark, 1024);
         Objects.requireNonNull(tempDirectory, "tempDirectory");
         requireAtLeast("retryAfterSeconds", retryAfterSeconds, 0);
+        requireAtLeast("reservedThreads", reservedThreads, 0);
+        requireAtLeast("reservedQueueCapacity", reservedQueueCapacity, 0);
+        reservedPaths = List.copyOf(Objects.requireNonNull(reservedPaths, "reservedPaths"));
+        ReservedPaths.validate(reservedPaths);
     }
 
     /** The name of the listener on {@code host}:{@code port}. */
@@ -181,6 +194,11 @@ public record ServerOptions(
         private Path tempDirectory = Path.of(System.getProperty("java.io.tmpdir"));
         private String serverHeader = null;
         private int retryAfterSeconds = 1;
+        // Two: a kubelet's liveness and readiness probes may arrive together; a third probe waits briefly.
+        private int reservedThreads = 2;
+        // A probe that waits longer than its timeout (1 s by default in Kubernetes) fails anyway: a short queue.
+        private int reservedQueueCapacity = 10;
+        private List<String> reservedPaths = List.of();
 
         private Builder() {
         }
@@ -212,6 +230,9 @@ public record ServerOptions(
             tempDirectory = o.tempDirectory;
             serverHeader = o.serverHeader;
             retryAfterSeconds = o.retryAfterSeconds;
+            reservedThreads = o.reservedThreads;
+            reservedQueueCapacity = o.reservedQueueCapacity;
+            reservedPaths = o.reservedPaths;
         }
 
         public Builder host(String host) { this.host = host; return this; }
@@ -240,13 +261,17 @@ public record ServerOptions(
         public Builder tempDirectory(Path tempDirectory) { this.tempDirectory = tempDirectory; return this; }
         public Builder serverHeader(String serverHeader) { this.serverHeader = serverHeader; return this; }
         public Builder retryAfterSeconds(int retryAfterSeconds) { this.retryAfterSeconds = retryAfterSeconds; return this; }
+        public Builder reservedThreads(int reservedThreads) { this.reservedThreads = reservedThreads; return this; }
+        public Builder reservedQueueCapacity(int reservedQueueCapacity) { this.reservedQueueCapacity = reservedQueueCapacity; return this; }
+        public Builder reservedPaths(List<String> reservedPaths) { this.reservedPaths = reservedPaths; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, workerThreads, virtualThreads,
                     queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
-                    outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds);
+                    outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds,
+                    reservedThreads, reservedQueueCapacity, reservedPaths);
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param queueCapacity      the queue's bound
  * @param connections        open connections
  * @param maxConnections     the connection bound
- * @param requests           requests handed to the pool since start (run, waiting or rejected)
+ * @param requests           requests handed to the pool or the reserved lane since start (run, waiting or rejected)
  * @param rejected           requests answered 503 by the pool, by reason ({@code queue_full}, {@code queue_timeout},
  *                           {@code shutdown}: completed while a graceful shutdown was under way)
  * @param queueWaitCount     requests that left the queue for a worker
@@ -25,6 +25,7 @@ import java.util.Map;
  * @param errors             how many of those were {@link Error}s (OutOfMemoryError, StackOverflowError...)
  * @param lastError          "thread: class: message" of the latest Error, or null
  * @param workers            every started worker and what it is doing now
+ * @param lane               the reserved lane for health probes, counted apart from all of the above
  */
 public record ServerStats(
         boolean running,
@@ -43,7 +44,8 @@ public record ServerStats(
         List<ExceptionCount> exceptions,
         long errors,
         String lastError,
-        List<WorkerActivity> workers) {
+        List<WorkerActivity> workers,
+        LaneStats lane) {
 
     /** Exceptions of one class thrown on one worker thread. */
     public record ExceptionCount(String thread, String exception, long count) {
@@ -58,6 +60,45 @@ public record ServerStats(
 
         public boolean busy() {
             return method != null;
+        }
+    }
+
+    /**
+     * The reserved lane: the small pool that only requests on its paths use, so that health probes
+     * answer while the pool and queue are full. Its numbers are not part of the pool's.
+     *
+     * @param enabled        whether the lane exists (it has threads and paths)
+     * @param paths          the path patterns whose requests use it
+     * @param maxThreads     its worker limit
+     * @param currentThreads its workers started so far (on demand, like the pool's)
+     * @param busyThreads    lane requests running now
+     * @param queueSize      lane requests waiting for a lane worker
+     * @param queueCapacity  the lane queue's bound
+     * @param requests       requests handed to the lane since start
+     * @param rejected       lane requests answered 503, by reason (as for the pool)
+     * @param queueWaitCount lane requests that left the lane's queue for a lane worker
+     * @param queueWaitTotalNanos their summed time in that queue
+     * @param queueWaitMaxNanos the longest such wait
+     * @param workers        every started lane worker and what it is doing now
+     */
+    public record LaneStats(
+            boolean enabled,
+            List<String> paths,
+            int maxThreads,
+            int currentThreads,
+            int busyThreads,
+            int queueSize,
+            int queueCapacity,
+            long requests,
+            Map<String, Long> rejected,
+            long queueWaitCount,
+            long queueWaitTotalNanos,
+            long queueWaitMaxNanos,
+            List<WorkerActivity> workers) {
+
+        /** A lane that is off (or a server not started yet), with these paths configured. */
+        public static LaneStats off(List<String> paths, int maxThreads, int queueCapacity) {
+            return new LaneStats(false, paths, maxThreads, 0, 0, 0, queueCapacity, 0, Map.of(), 0, 0, 0, List.of());
         }
     }
 }

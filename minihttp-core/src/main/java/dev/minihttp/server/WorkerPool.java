@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * may still be started) or the queue has room, and refused at once otherwise; the caller answers
  * 503. The queue is a lock and a deque rather than a {@code BlockingQueue} because admission must
  * see workers and queued tasks atomically (capacity 0 means "only if a worker is free").
+ *
+ * <p>The server has two: the pool for every request, and the reserved lane, a small one of its own
+ * (threads {@code minihttp-lane-N}) that only requests on the probe paths reach. Each counts its
+ * waits and refusals in its own {@link QueueCounters}; exceptions go to the server's counters,
+ * per thread, whichever pool the thread belongs to.
  */
 final class WorkerPool {
 
@@ -35,7 +40,9 @@ final class WorkerPool {
     private final int capacity;
     private final long queueTimeoutNanos;
     private final boolean virtual;
+    private final String threadPrefix;
     private final ServerCounters counters;
+    private final QueueCounters queueCounters;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition taskAvailable = lock.newCondition();
@@ -57,11 +64,23 @@ final class WorkerPool {
     }
 
     WorkerPool(int size, int capacity, long queueTimeoutNanos, boolean virtual, ServerCounters counters) {
+        this("minihttp-worker-", size, capacity, queueTimeoutNanos, virtual, counters, counters.pool);
+    }
+
+    WorkerPool(String threadPrefix, int size, int capacity, long queueTimeoutNanos, boolean virtual,
+               ServerCounters counters, QueueCounters queueCounters) {
+        this.threadPrefix = threadPrefix;
         this.size = size;
         this.capacity = capacity;
         this.queueTimeoutNanos = queueTimeoutNanos;
         this.virtual = virtual;
         this.counters = counters;
+        this.queueCounters = queueCounters;
+    }
+
+    /** Where this pool's refusals are counted (the caller counts those of {@link #submit}). */
+    QueueCounters counters() {
+        return queueCounters;
     }
 
     /** Nothing to do until the first task: workers start on demand (see the class comment). */
@@ -74,7 +93,7 @@ final class WorkerPool {
      */
     private boolean startWorker() {
         Worker worker = new Worker();
-        String name = "minihttp-worker-" + threadNumber.incrementAndGet();
+        String name = threadPrefix + threadNumber.incrementAndGet();
         Thread thread = virtual ? VirtualThreads.newThread(name, worker) : new Thread(worker, name);
         worker.thread = thread;
         startingWorkers++;
@@ -92,6 +111,7 @@ final class WorkerPool {
 
     /** Accepts the task for a worker, or returns false at once when every worker is busy and the queue is full. */
     boolean submit(WorkerTask task) {
+        queueCounters.submitted.increment();
         lock.lock();
         try {
             if (!accepting || queue.size() >= capacity + workersAvailable()) {
@@ -350,9 +370,9 @@ final class WorkerPool {
             try {
                 // Measured for every request a worker picked up, the timed-out ones included: they
                 // are the longest waits, and leaving them out would hide saturation from the timer.
-                counters.queueWait(waited);
+                queueCounters.queueWait(waited);
                 if (queueTimeoutNanos > 0 && waited > queueTimeoutNanos) {
-                    counters.rejected("queue_timeout");
+                    queueCounters.rejected("queue_timeout");
                     task.reject("queue_timeout");
                     return false;
                 }

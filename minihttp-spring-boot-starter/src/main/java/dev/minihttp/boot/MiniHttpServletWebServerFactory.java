@@ -127,7 +127,24 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
                 .host(address != null ? address.getHostAddress() : "0.0.0.0")
                 .port(Math.max(getPort(), 0))
                 .serverHeader(getServerHeader())
+                .reservedPaths(underContextPath(serverOptions.reservedPaths()))
                 .build();
+    }
+
+    /**
+     * The reserved lane matches the raw request path, which starts with the context path; the
+     * paths are configured within the application, as Boot's management paths are.
+     */
+    private List<String> underContextPath(List<String> paths) {
+        String contextPath = settings.getContextPath().toString();
+        if (contextPath.isEmpty()) {
+            return paths;
+        }
+        List<String> prefixed = new ArrayList<>();
+        for (String path : paths) {
+            prefixed.add(path.equals("/**") ? contextPath + "/**" : contextPath + path);
+        }
+        return prefixed;
     }
 
     private ServletContainer createContainer(ServletContextInitializer[] initializers) {

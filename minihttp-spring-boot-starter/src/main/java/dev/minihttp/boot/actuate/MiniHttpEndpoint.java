@@ -15,7 +15,8 @@ import org.springframework.context.ApplicationContext;
 /**
  * {@code /actuator/minihttp}: how the server is configured, the live snapshot, what each busy
  * worker is doing (method, path without the query string, elapsed time) and the exceptions
- * counted per worker thread. The first place to look when the queue grows.
+ * counted per worker thread. The first place to look when the queue grows. The reserved lane for
+ * health probes has a section of its own: its numbers are never part of the pool's.
  */
 @Endpoint(id = "minihttp")
 public class MiniHttpEndpoint {
@@ -39,8 +40,28 @@ public class MiniHttpEndpoint {
         result.put("port", server.getPort());
         result.put("config", config(server.options()));
         result.put("snapshot", snapshot(stats));
-        result.put("workers", workers(stats));
+        result.put("workers", workers(stats.workers()));
         result.put("exceptions", exceptions(stats));
+        result.put("reservedLane", reservedLane(stats.lane()));
+        return result;
+    }
+
+    /** The lane's configuration, its snapshot and its workers, shaped like the pool's. */
+    private static Map<String, Object> reservedLane(ServerStats.LaneStats lane) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("enabled", lane.enabled());
+        result.put("paths", lane.paths());
+        result.put("threadsMax", lane.maxThreads());
+        result.put("threadsCurrent", lane.currentThreads());
+        result.put("threadsBusy", lane.busyThreads());
+        result.put("queueSize", lane.queueSize());
+        result.put("queueCapacity", lane.queueCapacity());
+        result.put("requests", lane.requests());
+        result.put("rejected", lane.rejected());
+        result.put("queueWaitCount", lane.queueWaitCount());
+        result.put("queueWaitTotalMillis", TimeUnit.NANOSECONDS.toMillis(lane.queueWaitTotalNanos()));
+        result.put("queueWaitMaxMillis", TimeUnit.NANOSECONDS.toMillis(lane.queueWaitMaxNanos()));
+        result.put("workers", workers(lane.workers()));
         return result;
     }
 
@@ -100,9 +121,9 @@ public class MiniHttpEndpoint {
     }
 
     /** Every worker: idle, or busy with method, path (no query string) and elapsed time. */
-    private static List<Map<String, Object>> workers(ServerStats stats) {
+    private static List<Map<String, Object>> workers(List<ServerStats.WorkerActivity> activities) {
         List<Map<String, Object>> workers = new ArrayList<>();
-        for (ServerStats.WorkerActivity activity : stats.workers()) {
+        for (ServerStats.WorkerActivity activity : activities) {
             Map<String, Object> worker = new LinkedHashMap<>();
             worker.put("thread", activity.thread());
             worker.put("state", activity.busy() ? "busy" : "idle");

@@ -2,6 +2,7 @@ package dev.minihttp.boot.autoconfigure;
 
 import dev.minihttp.server.ServerOptions;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -80,6 +81,56 @@ public class MiniHttpProperties implements Validator {
         }
     }
 
+    private final ReservedLane reservedLane = new ReservedLane();
+
+    /**
+     * A small capacity of its own for health probes: requests on these paths are admitted when the
+     * pool and the queue are full, and no other request can use it.
+     */
+    public static class ReservedLane {
+
+        /**
+         * Workers only requests on the reserved paths run on (threads "minihttp-lane-N", started
+         * on demand); 0 turns the lane off.
+         */
+        private int threads = 2;
+
+        /** Requests on the reserved paths that may wait for a lane worker; beyond it they get 503 too. */
+        private int queueCapacity = 10;
+
+        /**
+         * Request paths (after the context path) that use the lane: exact, or ending in "/**" for
+         * a path and everything below it. When not set: the health endpoint and its groups on the
+         * main port (e.g. /actuator/health and /actuator/health/**) and the additional probe paths
+         * (/livez, /readyz).
+         */
+        private List<String> paths;
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public int getQueueCapacity() {
+            return queueCapacity;
+        }
+
+        public void setQueueCapacity(int queueCapacity) {
+            this.queueCapacity = queueCapacity;
+        }
+
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+    }
+
     @Override
     public boolean supports(Class<?> type) {
         return MiniHttpProperties.class.isAssignableFrom(type);
@@ -103,6 +154,18 @@ public class MiniHttpProperties implements Validator {
         notNegative(errors, "queueTimeout", "minihttp.queue-timeout", p.queueTimeout);
         positive(errors, "requestHeadTimeout", "minihttp.request-head-timeout", p.requestHeadTimeout);
         positive(errors, "idleTimeout", "minihttp.idle-timeout", p.idleTimeout);
+        atLeast(errors, "reservedLane.threads", "minihttp.reserved-lane.threads", p.reservedLane.threads, 0);
+        atLeast(errors, "reservedLane.queueCapacity", "minihttp.reserved-lane.queue-capacity",
+                p.reservedLane.queueCapacity, 0);
+        if (p.reservedLane.paths != null) {
+            try {
+                // The engine's own rule for what a pattern may look like, checked while binding.
+                ServerOptions.builder().reservedPaths(p.reservedLane.paths).build();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                errors.rejectValue("reservedLane.paths", "invalid",
+                        "minihttp.reserved-lane.paths: " + e.getMessage());
+            }
+        }
     }
 
     private static void atLeast(Errors errors, String field, String property, int value, int min) {
@@ -142,6 +205,8 @@ public class MiniHttpProperties implements Validator {
                 .bodyBufferThreshold((int) bodyBufferThreshold.toBytes())
                 .maxHeaderCount(maxHeaders)
                 .maxKeepAliveRequests(maxKeepAliveRequests)
+                .reservedThreads(reservedLane.threads)
+                .reservedQueueCapacity(reservedLane.queueCapacity)
                 .virtualThreads(virtualThreads != null ? virtualThreads : virtualThreadsByDefault);
     }
 
@@ -243,5 +308,9 @@ public class MiniHttpProperties implements Validator {
 
     public AccessLog getAccessLog() {
         return accessLog;
+    }
+
+    public ReservedLane getReservedLane() {
+        return reservedLane;
     }
 }

@@ -2,6 +2,7 @@ package dev.minihttp.boot.autoconfigure;
 
 import dev.minihttp.boot.MiniHttpServletWebServerFactory;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
@@ -41,6 +42,9 @@ public class MiniHttpServletWebServerFactoryCustomizer
         if (headerSize > 0) {
             options.maxRequestHeadSize((int) Math.min(Integer.MAX_VALUE, headerSize));
         }
+        List<String> lanePaths = properties.getReservedLane().getPaths();
+        options.reservedPaths(lanePaths != null ? lanePaths
+                : ReservedLanePaths.defaults(environment, getClass().getClassLoader()));
         factory.setServerOptions(options.build());
         factory.setAccessLogEnabled(properties.getAccessLog().isEnabled());
         factory.setUseForwardHeaders(useForwardHeaders());

@@ -62,7 +62,49 @@ public class MiniHttpMetrics implements MeterBinder {
                 .tags(tags)
                 .register(registry);
         KNOWN_REJECT_REASONS.forEach(this::registerRejected);
+        bindReservedLane(registry);
         refresh();
+    }
+
+    /**
+     * The reserved lane's own meters, apart from the pool's: a probe answered by the lane is not
+     * the application's load, and a lane that rejects is a finding of its own (probes pile up).
+     */
+    private void bindReservedLane(MeterRegistry registry) {
+        laneGauge(registry, "minihttp.lane.threads.config.max", "threads",
+                "The most probe requests that run at once on the reserved lane", ServerStats.LaneStats::maxThreads);
+        laneGauge(registry, "minihttp.lane.threads.busy", "threads", "Requests running on the reserved lane now",
+                ServerStats.LaneStats::busyThreads);
+        laneGauge(registry, "minihttp.lane.threads.current", "threads", "Reserved lane threads started so far",
+                ServerStats.LaneStats::currentThreads);
+        laneGauge(registry, "minihttp.lane.queue.size", "requests", "Requests waiting for a reserved lane thread",
+                ServerStats.LaneStats::queueSize);
+        laneGauge(registry, "minihttp.lane.queue.capacity", "requests",
+                "Requests that may wait for the reserved lane before it answers 503", ServerStats.LaneStats::queueCapacity);
+        FunctionTimer.builder("minihttp.lane.queue.wait", this, m -> m.stats.get().lane().queueWaitCount(),
+                        m -> m.stats.get().lane().queueWaitTotalNanos(), TimeUnit.NANOSECONDS)
+                .description("Time from a reserved-lane request being complete to a lane thread picking it up")
+                .tags(tags)
+                .register(registry);
+        for (String reason : KNOWN_REJECT_REASONS) {
+            FunctionCounter.builder("minihttp.lane.requests.rejected", this,
+                            m -> m.stats.get().lane().rejected().getOrDefault(reason, 0L))
+                    .description("Requests on the reserved lane's paths answered 503: the lane's threads and queue were full, "
+                            + "a queue timeout, or shutdown")
+                    .baseUnit("requests")
+                    .tags(Tags.of(tags).and("reason", reason))
+                    .register(registry);
+        }
+    }
+
+    private void laneGauge(MeterRegistry registry, String name, String unit, String description,
+                           ToDoubleFunction<ServerStats.LaneStats> value) {
+        Gauge.builder(name, this, m -> value.applyAsDouble(m.stats.get().lane()))
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Registers counters for rejection reasons and (thread, exception) pairs seen since the last call. */
