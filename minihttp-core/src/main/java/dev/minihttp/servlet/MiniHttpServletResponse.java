@@ -408,15 +408,15 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         return exchange.headers().contains(name);
     }
 
-    // Sessions are tracked by cookie only: URLs are never rewritten.
     @Override
     public String encodeURL(String url) {
-        return url;
+        return UrlSessionTracking.encode(request, url);
     }
 
+    // The same rule as for links: Tomcat makes no difference either.
     @Override
     public String encodeRedirectURL(String url) {
-        return url;
+        return UrlSessionTracking.encode(request, url);
     }
 
     @Override

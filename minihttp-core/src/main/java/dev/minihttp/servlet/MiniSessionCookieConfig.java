@@ -13,6 +13,7 @@ final class MiniSessionCookieConfig implements SessionCookieConfig {
 
     private final MiniServletContext context;
     private volatile String name = "JSESSIONID";
+    private volatile boolean nameConfigured;
     private final Map<String, String> attributes = Collections.synchronizedMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
 
     MiniSessionCookieConfig(MiniServletContext context) {
@@ -27,11 +28,21 @@ final class MiniSessionCookieConfig implements SessionCookieConfig {
             throw new IllegalArgumentException("Session cookie name must not be empty");
         }
         this.name = name;
+        this.nameConfigured = true;
     }
 
     @Override
     public String getName() {
         return name;
+    }
+
+    /**
+     * The path parameter that carries the session id in a rewritten URL: {@code jsessionid}, or
+     * the cookie's name once the application chose one (Servlet 6.1 section 7.1.3; Tomcat does
+     * the same, so links rewritten for one server work on the other).
+     */
+    String uriParameterName() {
+        return nameConfigured ? name : "jsessionid";
     }
 
     @Override
