@@ -106,6 +106,11 @@ public final class MiniServletContext implements ServletContext {
             }
         }
         started = true;
+        try {
+            sessions.restore();
+        } catch (java.io.IOException e) {
+            throw new ServletException("Unable to restore the persisted sessions", e);
+        }
         for (FilterHolder holder : filterList()) {
             holder.instance();
         }
@@ -127,7 +132,7 @@ public final class MiniServletContext implements ServletContext {
     }
 
     void stop() {
-        sessions.invalidateAll();
+        sessions.stop();
         List<ServletHolder> servletsToStop = servletList();
         Collections.reverse(servletsToStop);
         servletsToStop.forEach(ServletHolder::destroy);
