@@ -741,7 +741,7 @@ final class MiniHttpServletRequest implements HttpServletRequest {
                 }
             }
             if (context.cookieSessions()) {
-                String cookieName = config.getName();
+                String cookieName = config.effectiveName();
                 List<Cookie> all = CookieCodec.parse(exchange.headers().getAll("Cookie"));
                 for (Cookie cookie : all) {
                     if (cookie.getName().equals(cookieName)) {

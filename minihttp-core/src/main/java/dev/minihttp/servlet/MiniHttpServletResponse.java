@@ -137,14 +137,14 @@ final class MiniHttpServletResponse implements HttpServletResponse {
             attributes.put("Path", contextPath.isEmpty() ? "/" : contextPath);
         }
         if (config.getAttribute("SameSite") == null) {
-            Cookie cookie = new Cookie(config.getName(), sessionId);
+            Cookie cookie = new Cookie(config.effectiveName(), sessionId);
             attributes.forEach(cookie::setAttribute);
             String sameSite = context.sameSiteFor(cookie);
             if (sameSite != null) {
                 attributes.put("SameSite", sameSite);
             }
         }
-        exchange.headers().add("Set-Cookie", CookieCodec.format(config.getName(), sessionId, attributes));
+        exchange.headers().add("Set-Cookie", CookieCodec.format(config.effectiveName(), sessionId, attributes));
     }
 
     // Headers that describe the body the application meant to send; the container's plain text

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 final class MiniSessionCookieConfig implements SessionCookieConfig {
 
     private final MiniServletContext context;
-    private volatile String name = "JSESSIONID";
-    private volatile boolean nameConfigured;
+    private static final String DEFAULT_NAME = "JSESSIONID";
+
+    private volatile String name; // null until the application names it, as getName() must report
     private final Map<String, String> attributes = Collections.synchronizedMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
 
     MiniSessionCookieConfig(MiniServletContext context) {
@@ -28,12 +29,22 @@ final class MiniSessionCookieConfig implements SessionCookieConfig {
             throw new IllegalArgumentException("Session cookie name must not be empty");
         }
         this.name = name;
-        this.nameConfigured = true;
     }
 
+    /**
+     * The name set by {@link #setName}, or null (the Servlet API's contract, and Tomcat's answer):
+     * Spring Session, for one, copies a non-null name onto its own cookie, which is then no longer
+     * its default {@code SESSION}.
+     */
     @Override
     public String getName() {
         return name;
+    }
+
+    /** The name the session cookie goes by: the configured one, else {@code JSESSIONID}. */
+    String effectiveName() {
+        String configured = name;
+        return configured != null ? configured : DEFAULT_NAME;
     }
 
     /**
@@ -42,7 +53,8 @@ final class MiniSessionCookieConfig implements SessionCookieConfig {
      * the same, so links rewritten for one server work on the other).
      */
     String uriParameterName() {
-        return nameConfigured ? name : "jsessionid";
+        String configured = name;
+        return configured != null ? configured : "jsessionid";
     }
 
     @Override

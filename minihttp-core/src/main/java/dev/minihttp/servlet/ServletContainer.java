@@ -160,6 +160,11 @@ public final class ServletContainer {
         return this;
     }
 
+    /** The session cookie's name: the one the application configured, else {@code JSESSIONID}. */
+    public String sessionCookieName() {
+        return ((MiniSessionCookieConfig) context.getSessionCookieConfig()).effectiveName();
+    }
+
     /**
      * Keeps sessions across a stop and the next start, in {@code file} (Tomcat's
      * {@code SESSIONS.ser}): written on {@link #stop()}, read back (and deleted) on

@@ -62,6 +62,9 @@ class UrlSessionTrackingTest {
                     .containsExactlyInAnyOrder(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
             assertThat(container.context().getEffectiveSessionTrackingModes())
                     .containsExactlyInAnyOrder(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
+            // Null until set (the Servlet API's contract and Tomcat's answer); the cookie is still JSESSIONID.
+            assertThat(container.context().getSessionCookieConfig().getName()).isNull();
+            assertThat(container.sessionCookieName()).isEqualTo("JSESSIONID");
         } finally {
             container.stop();
         }

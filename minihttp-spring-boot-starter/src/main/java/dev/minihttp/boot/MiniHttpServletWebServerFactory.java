@@ -216,7 +216,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         SameSite sessionSameSite = settings.getSession().getCookie().getSameSite();
         if (sessionSameSite != null) {
             suppliers.add(CookieSameSiteSupplier.of(sessionSameSite)
-                    .whenHasName(() -> container.context().getSessionCookieConfig().getName()));
+                    .whenHasName(container::sessionCookieName));
         }
         suppliers.addAll(settings.getCookieSameSiteSuppliers());
         if (suppliers.isEmpty()) {

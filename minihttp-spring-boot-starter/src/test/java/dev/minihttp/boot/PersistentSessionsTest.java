@@ -40,7 +40,7 @@ class PersistentSessionsTest {
     }
 
     private static String count(ConfigurableApplicationContext context, String cookie) throws Exception {
-        return Http.get(server(context).getPort(), "/count", "Cookie", cookie).body();
+        return Http.get(server(context).getPort(), "/count?connection=true", "Cookie", cookie).body();
     }
 
     @Test
@@ -49,7 +49,7 @@ class PersistentSessionsTest {
             "--server.servlet.session.store-dir=" + storeDir};
         String cookie;
         try (ConfigurableApplicationContext first = run(args)) {
-            HttpResponse<String> created = Http.get(server(first).getPort(), "/count");
+            HttpResponse<String> created = Http.get(server(first).getPort(), "/count?connection=true");
             cookie = cookieOf(created);
             String id = cookie.substring(cookie.indexOf('=') + 1);
             assertThat(created.body()).isEqualTo(id + " 1");
@@ -71,7 +71,7 @@ class PersistentSessionsTest {
         String cookie;
         try (ConfigurableApplicationContext first = run("--server.port=0",
                 "--server.servlet.session.store-dir=" + storeDir)) {
-            cookie = cookieOf(Http.get(server(first).getPort(), "/count"));
+            cookie = cookieOf(Http.get(server(first).getPort(), "/count?connection=true"));
         }
         try (ConfigurableApplicationContext second = run("--server.port=0")) {
             assertThat(count(second, cookie)).endsWith(" 1");
@@ -84,7 +84,7 @@ class PersistentSessionsTest {
         File file = new File(new ApplicationTemp().getDir("servlet-sessions"), "SESSIONS.ser");
         Files.deleteIfExists(file.toPath());
         try (ConfigurableApplicationContext context = run("--server.port=0", "--server.servlet.session.persistent=true")) {
-            Http.get(server(context).getPort(), "/count");
+            Http.get(server(context).getPort(), "/count?connection=true");
         }
         try {
             assertThat(file).exists();

@@ -49,11 +49,13 @@ public class SessionApp {
 
         @GetMapping("/count")
         @ResponseBody
-        String count(HttpSession session) {
+        String count(HttpSession session, @RequestParam(defaultValue = "false") boolean connection) {
             Integer count = (Integer) session.getAttribute("count");
             int next = count == null ? 1 : count + 1;
             session.setAttribute("count", next);
-            session.setAttribute("connection", new OpenConnection());
+            if (connection) {
+                session.setAttribute("connection", new OpenConnection());
+            }
             return session.getId() + " " + next;
         }
 
