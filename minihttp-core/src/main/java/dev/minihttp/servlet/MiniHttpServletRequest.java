@@ -79,6 +79,8 @@ final class MiniHttpServletRequest implements HttpServletRequest {
     private MiniSession session;
     private String requestedSessionId;
     private boolean requestedSessionIdParsed;
+    private boolean requestedSessionIdFromCookie;
+    private boolean requestedSessionIdFromURL;
     private List<Part> parts;
     private RuntimeException partsFailure;
 
@@ -721,19 +723,33 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         return null;
     }
 
+    /**
+     * The id the client sent: a {@code ;jsessionid=} path parameter (URL tracking on), overridden
+     * by the session cookie (cookie tracking on), as on Tomcat. Of several cookies (different
+     * paths) the first live one wins.
+     */
     @Override
     public synchronized String getRequestedSessionId() {
         if (!requestedSessionIdParsed) {
             requestedSessionIdParsed = true;
+            MiniSessionCookieConfig config = (MiniSessionCookieConfig) context.getSessionCookieConfig();
+            if (context.urlSessions()) {
+                String fromUrl = UrlSessionTracking.sessionIdIn(exchange.path(), config.uriParameterName());
+                if (fromUrl != null) {
+                    requestedSessionId = fromUrl;
+                    requestedSessionIdFromURL = true;
+                }
+            }
             if (context.cookieSessions()) {
-                String cookieName = context.getSessionCookieConfig().getName();
+                String cookieName = config.effectiveName();
                 List<Cookie> all = CookieCodec.parse(exchange.headers().getAll("Cookie"));
                 for (Cookie cookie : all) {
                     if (cookie.getName().equals(cookieName)) {
-                        if (requestedSessionId == null) {
+                        if (!requestedSessionIdFromCookie) {
                             requestedSessionId = cookie.getValue();
+                            requestedSessionIdFromCookie = true;
+                            requestedSessionIdFromURL = false;
                         }
-                        // A browser may send several (different paths): prefer one that is live.
                         if (context.sessions().find(cookie.getValue()) != null) {
                             requestedSessionId = cookie.getValue();
                             break;
@@ -786,7 +802,9 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             throw new IllegalStateException("Cannot create a session after the response has been committed");
         }
         session = context.sessions().create();
-        cycle.response().addSessionCookie(session.getId());
+        if (context.cookieSessions()) {
+            cycle.response().addSessionCookie(session.getId());
+        }
         return session;
     }
 
@@ -802,7 +820,13 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             throw new IllegalStateException("There is no session associated with this request");
         }
         String newId = context.sessions().changeId((MiniSession) current);
-        cycle.response().addSessionCookie(newId);
+        if (getRequestedSessionId() != null) {
+            // The client's id now names this session again: isRequestedSessionIdValid stays true, as on Tomcat.
+            requestedSessionId = newId;
+        }
+        if (context.cookieSessions()) {
+            cycle.response().addSessionCookie(newId);
+        }
         return newId;
     }
 
@@ -813,13 +837,15 @@ final class MiniHttpServletRequest implements HttpServletRequest {
     }
 
     @Override
-    public boolean isRequestedSessionIdFromCookie() {
-        return getRequestedSessionId() != null;
+    public synchronized boolean isRequestedSessionIdFromCookie() {
+        getRequestedSessionId();
+        return requestedSessionIdFromCookie;
     }
 
     @Override
-    public boolean isRequestedSessionIdFromURL() {
-        return false; // URL rewriting is not supported
+    public synchronized boolean isRequestedSessionIdFromURL() {
+        getRequestedSessionId();
+        return requestedSessionIdFromURL;
     }
 
     @Override

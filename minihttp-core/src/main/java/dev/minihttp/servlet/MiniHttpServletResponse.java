@@ -137,14 +137,14 @@ final class MiniHttpServletResponse implements HttpServletResponse {
             attributes.put("Path", contextPath.isEmpty() ? "/" : contextPath);
         }
         if (config.getAttribute("SameSite") == null) {
-            Cookie cookie = new Cookie(config.getName(), sessionId);
+            Cookie cookie = new Cookie(config.effectiveName(), sessionId);
             attributes.forEach(cookie::setAttribute);
             String sameSite = context.sameSiteFor(cookie);
             if (sameSite != null) {
                 attributes.put("SameSite", sameSite);
             }
         }
-        exchange.headers().add("Set-Cookie", CookieCodec.format(config.getName(), sessionId, attributes));
+        exchange.headers().add("Set-Cookie", CookieCodec.format(config.effectiveName(), sessionId, attributes));
     }
 
     // Headers that describe the body the application meant to send; the container's plain text
@@ -408,15 +408,15 @@ final class MiniHttpServletResponse implements HttpServletResponse {
         return exchange.headers().contains(name);
     }
 
-    // Sessions are tracked by cookie only: URLs are never rewritten.
     @Override
     public String encodeURL(String url) {
-        return url;
+        return UrlSessionTracking.encode(request, url);
     }
 
+    // The same rule as for links: Tomcat makes no difference either.
     @Override
     public String encodeRedirectURL(String url) {
-        return url;
+        return UrlSessionTracking.encode(request, url);
     }
 
     @Override

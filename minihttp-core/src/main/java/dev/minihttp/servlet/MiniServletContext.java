@@ -74,7 +74,7 @@ public final class MiniServletContext implements ServletContext {
     private volatile ForwardedHeaders forwardedHeaders = ForwardedHeaders.disabled();
     private volatile java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite = cookie -> null;
     private volatile boolean started;
-    private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
+    private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
     private volatile ContainerTimer timer;
 
     MiniServletContext(String contextPath, ClassLoader classLoader) {
@@ -106,6 +106,11 @@ public final class MiniServletContext implements ServletContext {
             }
         }
         started = true;
+        try {
+            sessions.restore();
+        } catch (java.io.IOException e) {
+            throw new ServletException("Unable to restore the persisted sessions", e);
+        }
         for (FilterHolder holder : filterList()) {
             holder.instance();
         }
@@ -127,7 +132,7 @@ public final class MiniServletContext implements ServletContext {
     }
 
     void stop() {
-        sessions.invalidateAll();
+        sessions.stop();
         List<ServletHolder> servletsToStop = servletList();
         Collections.reverse(servletsToStop);
         servletsToStop.forEach(ServletHolder::destroy);
@@ -579,15 +584,16 @@ public final class MiniServletContext implements ServletContext {
     public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
         checkNotStarted();
         if (modes.contains(SessionTrackingMode.SSL)) {
+            // TLS session ids need TLS, which minihttp does not terminate yet.
             throw new IllegalArgumentException("SSL session tracking is not supported");
         }
-        // URL rewriting is not implemented: only the cookie mode has an effect.
         sessionTrackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
     }
 
+    /** Cookie and URL, as on Tomcat; SSL is only a default where TLS is on, which it is not yet. */
     @Override
     public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
-        return EnumSet.of(SessionTrackingMode.COOKIE);
+        return EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
     }
 
     @Override
@@ -597,6 +603,10 @@ public final class MiniServletContext implements ServletContext {
 
     boolean cookieSessions() {
         return sessionTrackingModes.contains(SessionTrackingMode.COOKIE);
+    }
+
+    boolean urlSessions() {
+        return sessionTrackingModes.contains(SessionTrackingMode.URL);
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.minihttp.servlet;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionActivationListener;
 import jakarta.servlet.http.HttpSessionAttributeListener;
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
+import jakarta.servlet.http.HttpSessionEvent;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -20,20 +22,75 @@ final class MiniSession implements HttpSession {
 
     private final SessionStore store;
     private final MiniServletContext context;
-    private final long creationTime = System.currentTimeMillis();
+    private final long creationTime;
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private volatile String id;
-    private volatile long lastAccessedTime = creationTime;
-    private volatile long thisAccessTime = creationTime;
+    private volatile long lastAccessedTime;
+    private volatile long thisAccessTime;
     private volatile int maxInactiveInterval;
     private volatile boolean isNew = true;
     private volatile boolean valid = true;
 
     MiniSession(SessionStore store, MiniServletContext context, String id, int maxInactiveSeconds) {
+        this(store, context, id, maxInactiveSeconds, System.currentTimeMillis());
+    }
+
+    private MiniSession(SessionStore store, MiniServletContext context, String id, int maxInactiveSeconds, long creationTime) {
         this.store = store;
         this.context = context;
         this.id = id;
         this.maxInactiveInterval = maxInactiveSeconds;
+        this.creationTime = creationTime;
+        this.lastAccessedTime = creationTime;
+        this.thisAccessTime = creationTime;
+    }
+
+    /** A session read back from a persisted store: its times and attributes as they were, no listener told. */
+    static MiniSession restored(SessionStore store, MiniServletContext context, PersistedSession saved) {
+        MiniSession session = new MiniSession(store, context, saved.id(), saved.maxInactiveInterval(), saved.creationTime());
+        session.lastAccessedTime = saved.lastAccessedTime();
+        session.thisAccessTime = saved.thisAccessTime();
+        session.isNew = saved.isNew();
+        session.attributes.putAll(saved.attributes());
+        return session;
+    }
+
+    /** What a persisted store keeps of this session; the attributes as they are (the store picks what it can write). */
+    PersistedSession toPersisted() {
+        return new PersistedSession(id, creationTime, lastAccessedTime, thisAccessTime, maxInactiveInterval, isNew,
+                Map.copyOf(attributes));
+    }
+
+    /** Tells attributes that listen for it that the session is about to be written out. */
+    void passivate() {
+        for (Object value : attributes.values()) {
+            if (value instanceof HttpSessionActivationListener listener) {
+                try {
+                    listener.sessionWillPassivate(new HttpSessionEvent(this));
+                } catch (RuntimeException e) {
+                    log.warn("Session attribute {} failed in sessionWillPassivate", value.getClass().getName(), e);
+                }
+            }
+        }
+    }
+
+    /** Tells attributes that listen for it that the session was read back in. */
+    void activate() {
+        for (Object value : attributes.values()) {
+            if (value instanceof HttpSessionActivationListener listener) {
+                try {
+                    listener.sessionDidActivate(new HttpSessionEvent(this));
+                } catch (RuntimeException e) {
+                    log.warn("Session attribute {} failed in sessionDidActivate", value.getClass().getName(), e);
+                }
+            }
+        }
+    }
+
+    /** Forgets the session without telling anyone: it lives on in the persisted store. */
+    void dropPersisted() {
+        attributes.clear();
+        valid = false;
     }
 
     /** A request joined this session: the previous request's time becomes the last accessed time. */

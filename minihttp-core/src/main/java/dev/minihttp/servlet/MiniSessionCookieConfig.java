@@ -12,7 +12,9 @@ import java.util.TreeMap;
 final class MiniSessionCookieConfig implements SessionCookieConfig {
 
     private final MiniServletContext context;
-    private volatile String name = "JSESSIONID";
+    private static final String DEFAULT_NAME = "JSESSIONID";
+
+    private volatile String name; // null until the application names it, as getName() must report
     private final Map<String, String> attributes = Collections.synchronizedMap(new TreeMap<>(String.CASE_INSENSITIVE_ORDER));
 
     MiniSessionCookieConfig(MiniServletContext context) {
@@ -29,9 +31,30 @@ final class MiniSessionCookieConfig implements SessionCookieConfig {
         this.name = name;
     }
 
+    /**
+     * The name set by {@link #setName}, or null (the Servlet API's contract, and Tomcat's answer):
+     * Spring Session, for one, copies a non-null name onto its own cookie, which is then no longer
+     * its default {@code SESSION}.
+     */
     @Override
     public String getName() {
         return name;
+    }
+
+    /** The name the session cookie goes by: the configured one, else {@code JSESSIONID}. */
+    String effectiveName() {
+        String configured = name;
+        return configured != null ? configured : DEFAULT_NAME;
+    }
+
+    /**
+     * The path parameter that carries the session id in a rewritten URL: {@code jsessionid}, or
+     * the cookie's name once the application chose one (Servlet 6.1 section 7.1.3; Tomcat does
+     * the same, so links rewritten for one server work on the other).
+     */
+    String uriParameterName() {
+        String configured = name;
+        return configured != null ? configured : "jsessionid";
     }
 
     @Override

@@ -160,6 +160,23 @@ public final class ServletContainer {
         return this;
     }
 
+    /** The session cookie's name: the one the application configured, else {@code JSESSIONID}. */
+    public String sessionCookieName() {
+        return ((MiniSessionCookieConfig) context.getSessionCookieConfig()).effectiveName();
+    }
+
+    /**
+     * Keeps sessions across a stop and the next start, in {@code file} (Tomcat's
+     * {@code SESSIONS.ser}): written on {@link #stop()}, read back (and deleted) on
+     * {@link #initialize()}. Attributes that are not {@code Serializable} are left out with a
+     * warning; sessions that expired meanwhile are not restored.
+     */
+    public ServletContainer persistentSessions(Path file) {
+        checkNotInitialized();
+        context.sessions().persistTo(new SessionFile(file));
+        return this;
+    }
+
     /** Registers a {@link StaticResourceServlet} as "default" on "/" at start when nothing else maps "/". */
     public ServletContainer registerDefaultServlet(boolean register) {
         checkNotInitialized();

@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-memory sessions of a context, with a background sweep (on the container timer) that
  * destroys those idle longer than their max inactive interval. Ids are 128 random bits.
+ *
+ * <p>With a {@link SessionFile} the sessions outlive a stop: written out when the context stops
+ * and read back when it starts, as Tomcat's StandardManager does. Neither counts as the end or the
+ * start of a session: listeners hear nothing of it, except the attributes that are
+ * {@code HttpSessionActivationListener}s.
  */
 final class SessionStore {
 
@@ -24,6 +29,7 @@ final class SessionStore {
     private final Map<String, MiniSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile long sweepIntervalMillis = 30_000;
+    private volatile SessionFile persistence;
 
     SessionStore(MiniServletContext context) {
         this.context = context;
@@ -31,6 +37,70 @@ final class SessionStore {
 
     void sweepInterval(long millis) {
         this.sweepIntervalMillis = millis;
+    }
+
+    void persistTo(SessionFile file) {
+        this.persistence = file;
+    }
+
+    /**
+     * Reads back the sessions a previous stop wrote, leaving out those that expired meanwhile,
+     * then deletes the file (it describes no live state any more). A file that cannot be read
+     * fails the start: carrying on would silently log every user out.
+     */
+    void restore() throws java.io.IOException {
+        SessionFile file = persistence;
+        if (file == null) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        int restored = 0;
+        int expired = 0;
+        for (PersistedSession saved : file.read(context.getClassLoader())) {
+            if (saved.expiredAt(now)) {
+                expired++;
+                continue;
+            }
+            MiniSession session = MiniSession.restored(this, context, saved);
+            sessions.put(session.getId(), session);
+            session.activate();
+            restored++;
+        }
+        java.nio.file.Files.deleteIfExists(file.path());
+        if (restored + expired > 0) {
+            log.info("Restored {} sessions from {} ({} had expired)", restored, file.path(), expired);
+        }
+    }
+
+    /**
+     * On stop: writes the live sessions out when persistent, else destroys them all. A write that
+     * fails is logged and the sessions are destroyed, so listeners still see their end.
+     */
+    void stop() {
+        SessionFile file = persistence;
+        if (file == null) {
+            invalidateAll();
+            return;
+        }
+        expireIdle();
+        List<MiniSession> live = new ArrayList<>(sessions.values());
+        List<PersistedSession> saved = new ArrayList<>(live.size());
+        for (MiniSession session : live) {
+            session.passivate();
+            saved.add(session.toPersisted());
+        }
+        try {
+            file.write(saved);
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("Persisting {} sessions to {} failed: they are lost", saved.size(), file.path(), e);
+            invalidateAll();
+            return;
+        }
+        for (MiniSession session : live) {
+            sessions.remove(session.getId(), session);
+            session.dropPersisted();
+        }
+        log.info("Persisted {} sessions to {}", saved.size(), file.path());
     }
 
     void startExpiry(ContainerTimer timer) {

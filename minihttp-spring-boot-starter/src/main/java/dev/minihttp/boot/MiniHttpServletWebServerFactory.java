@@ -7,6 +7,7 @@ import dev.minihttp.server.ServerOptions;
 import dev.minihttp.servlet.ForwardedHeaders;
 import dev.minihttp.servlet.ServletContainer;
 import jakarta.servlet.ServletException;
+import java.io.File;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import org.springframework.boot.web.server.servlet.ConfigurableServletWebServerF
 import org.springframework.boot.web.server.servlet.CookieSameSiteSupplier;
 import org.springframework.boot.web.server.servlet.ServletContextInitializers;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
+import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 
 /**
@@ -168,9 +170,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             container.addLocaleCharsetMapping(locale, StandardCharsets.UTF_8);
         }
         settings.getLocaleCharsetMappings().forEach(container::addLocaleCharsetMapping);
-        if (settings.getSession().getTimeout() != null) {
-            container.sessionTimeout(settings.getSession().getTimeout());
-        }
+        configureSessions(container);
         for (ErrorPage page : getErrorPages()) {
             if (page.isGlobal()) {
                 container.defaultErrorPage(page.getPath());
@@ -196,6 +196,32 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     }
 
     /**
+     * server.servlet.session.*: the timeout, and persistence in {@code SESSIONS.ser} in the store
+     * directory (Boot's application temp "servlet-sessions" when unset), as Boot's Tomcat factory
+     * does. Tracking modes arrive through Boot's session initializer; SSL tracking needs TLS,
+     * which minihttp does not terminate yet, so it fails here, naming the property.
+     */
+    private void configureSessions(ServletContainer container) {
+        Session session = settings.getSession();
+        if (session.getTimeout() != null) {
+            container.sessionTimeout(session.getTimeout());
+        }
+        if (session.getTrackingModes() != null && session.getTrackingModes().contains(Session.SessionTrackingMode.SSL)) {
+            throw new UnsupportedServerFeatureException("server.servlet.session.tracking-modes", "SSL session tracking");
+        }
+        if (session.isPersistent()) {
+            File directory;
+            try {
+                directory = session.getSessionStoreDirectory().getValidDirectory(true);
+            } catch (IllegalStateException e) {
+                throw new WebServerException("server.servlet.session.store-dir is unusable for "
+                        + "server.servlet.session.persistent=true: " + e.getMessage(), e);
+            }
+            container.persistentSessions(new File(directory, "SESSIONS.ser").toPath());
+        }
+    }
+
+    /**
      * SameSite for every cookie without its own, as Tomcat's factory does it: the session cookie
      * gets {@code server.servlet.session.cookie.same-site} first, then the app's
      * {@code CookieSameSiteSupplier} beans are asked in order; the first answer wins (OMITTED
@@ -207,7 +233,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         SameSite sessionSameSite = settings.getSession().getCookie().getSameSite();
         if (sessionSameSite != null) {
             suppliers.add(CookieSameSiteSupplier.of(sessionSameSite)
-                    .whenHasName(() -> container.context().getSessionCookieConfig().getName()));
+                    .whenHasName(container::sessionCookieName));
         }
         suppliers.addAll(settings.getCookieSameSiteSuppliers());
         if (suppliers.isEmpty()) {
