@@ -238,7 +238,7 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             try {
                 byte[] body = exchange.body().readAllBytes();
                 bodyUse = BodyUse.STREAM;
-                FormDecoder.decodeInto(new String(body, StandardCharsets.ISO_8859_1), bodyCharset(), parsed);
+                FormDecoder.decodeInto(body, bodyCharset(), parsed);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot read the form body", e);
             }
