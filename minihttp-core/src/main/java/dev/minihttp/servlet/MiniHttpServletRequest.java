@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.http.HttpDate;
 import dev.minihttp.server.Request;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -30,9 +31,6 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.security.Principal;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -648,8 +646,8 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             return -1;
         }
         try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+            return HttpDate.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Header " + name + " is not a date: " + value, e);
         }
     }
