@@ -72,6 +72,7 @@ public final class MiniServletContext implements ServletContext {
     private volatile String responseCharacterEncoding;
     private volatile long asyncTimeoutMillis = 30_000;
     private volatile ForwardedHeaders forwardedHeaders = ForwardedHeaders.disabled();
+    private volatile boolean allowTrace;
     private volatile java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite = cookie -> null;
     private volatile boolean started;
     private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE);
@@ -247,6 +248,14 @@ public final class MiniServletContext implements ServletContext {
 
     void forwardedHeaders(ForwardedHeaders forwardedHeaders) {
         this.forwardedHeaders = forwardedHeaders;
+    }
+
+    boolean allowTrace() {
+        return allowTrace;
+    }
+
+    void allowTrace(boolean allowTrace) {
+        this.allowTrace = allowTrace;
     }
 
     void documentRoot(Path documentRoot) {

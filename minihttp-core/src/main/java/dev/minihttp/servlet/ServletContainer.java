@@ -140,6 +140,17 @@ public final class ServletContainer {
         return this;
     }
 
+    /**
+     * Whether {@code TRACE} requests reach the application. Off by default, as on Tomcat
+     * ({@code allowTrace=false}) and Jetty: a TRACE echoes the request's headers (credentials,
+     * API keys) back, so the container answers it with 405 and an {@code Allow} header before any
+     * filter or servlet runs (the error page renders it). {@code OPTIONS *} lists TRACE only when on.
+     */
+    public ServletContainer allowTrace(boolean allowTrace) {
+        context.allowTrace(allowTrace);
+        return this;
+    }
+
     /** The default async timeout ({@code AsyncContext.setTimeout} overrides it); zero or less means none. */
     public ServletContainer asyncTimeout(Duration timeout) {
         context.asyncTimeoutMillis(timeout.toMillis());
