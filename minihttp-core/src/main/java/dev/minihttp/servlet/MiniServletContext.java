@@ -67,6 +67,7 @@ public final class MiniServletContext implements ServletContext {
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionStore sessions = new SessionStore(this);
     private volatile Path documentRoot;
+    private final EmptyDocumentRoot emptyDocumentRoot = new EmptyDocumentRoot();
     private volatile int sessionTimeoutMinutes = 30;
     private volatile String requestCharacterEncoding;
     private volatile String responseCharacterEncoding;
@@ -150,6 +151,7 @@ public final class MiniServletContext implements ServletContext {
         if (current != null) {
             current.stop();
         }
+        emptyDocumentRoot.delete();
     }
 
     private List<ServletHolder> servletList() {
@@ -329,7 +331,7 @@ public final class MiniServletContext implements ServletContext {
         } catch (IOException e) {
             return null;
         }
-        return result;
+        return result.isEmpty() ? null : result; // the Javadoc's answer when no resource is below the path
     }
 
     // Resources come from the document root first, then from META-INF/resources of every jar.
@@ -353,6 +355,9 @@ public final class MiniServletContext implements ServletContext {
 
     private Path resolveInDocumentRoot(String path) {
         Path root = documentRoot;
+        if (root == null) {
+            root = emptyDocumentRoot.path();
+        }
         if (root == null) {
             return null;
         }
