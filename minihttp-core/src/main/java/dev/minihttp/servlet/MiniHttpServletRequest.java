@@ -678,9 +678,16 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         return state.mapping();
     }
 
+    /**
+     * An error page is dispatched as a GET whatever the request's method, as Tomcat 11 does (the
+     * original method is the {@code jakarta.servlet.error.method} attribute): a failed PUT or a
+     * refused TRACE then renders the page, instead of the page's servlet running doPut or doTrace
+     * (whose default echoes the request, headers and all). The engine still sends no body for HEAD.
+     */
     @Override
     public String getMethod() {
-        return exchange.method();
+        DispatchState current = state;
+        return current != null && current.type() == DispatcherType.ERROR ? "GET" : exchange.method();
     }
 
     @Override
@@ -910,6 +917,6 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     @Override
     public String toString() {
-        return "MiniHttpServletRequest[" + getMethod() + " " + exchange.target() + "]";
+        return "MiniHttpServletRequest[" + exchange.method() + " " + exchange.target() + "]";
     }
 }

@@ -106,8 +106,18 @@ public final class ServletContainer {
         return this;
     }
 
+    /** Adds to (or overrides an entry of) the MIME table, which starts with built-in defaults. */
     public ServletContainer addMimeType(String extension, String mimeType) {
         context.mimeTypes().add(extension, mimeType);
+        return this;
+    }
+
+    /**
+     * The whole MIME table (extension without the dot to type): replaces the built-in defaults and
+     * earlier additions, so that {@code getMimeType} knows these mappings and no others.
+     */
+    public ServletContainer mimeTypes(java.util.Map<String, String> mappings) {
+        context.mimeTypes().replaceAll(Objects.requireNonNull(mappings, "mappings"));
         return this;
     }
 
