@@ -1,8 +1,16 @@
 package dev.minihttp.http;
 
+import java.time.DateTimeException;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 
-/** The IMF-fixdate format of the Date header (RFC 9110 section 5.6.7). */
+/**
+ * HTTP dates (RFC 9110 section 5.6.7): every date the server writes (Date, Last-Modified,
+ * Expires, a cookie's Expires) is IMF-fixdate, {@code Sun, 06 Nov 1994 08:49:37 GMT}, with a
+ * two-digit day; every date it reads may also be in the two obsolete formats recipients must
+ * accept. One class for both, so that no caller picks a JDK formatter that differs (the JDK's
+ * {@code RFC_1123_DATE_TIME} writes {@code Sun, 6 Nov 1994}, which is not IMF-fixdate).
+ */
 public final class HttpDate {
 
     private static final String[] DAY_NAMES = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -85,6 +93,112 @@ public final class HttpDate {
         twoDigits(out, 23, secondOfDay % 60);
         " GMT".getChars(0, 4, out, 25);
         return new String(out);
+    }
+
+    /**
+     * Formats epoch milliseconds, writing a date beyond what IMF-fixdate can hold as the nearest
+     * one it can: an application's {@code setDateHeader(name, Long.MAX_VALUE)} ("never expires")
+     * must not fail its request.
+     */
+    public static String formatClamped(long epochMillis) {
+        long second = Math.floorDiv(epochMillis, 1000);
+        return format(Math.max(MIN_SECOND, Math.min(MAX_SECOND, second)) * 1000);
+    }
+
+    /**
+     * Parses an HTTP-date in any of the three formats of RFC 9110 5.6.7: IMF-fixdate
+     * ({@code Sun, 06 Nov 1994 08:49:37 GMT}, a one-digit day accepted too), the obsolete RFC 850
+     * form ({@code Sunday, 06-Nov-94 08:49:37 GMT}; a two-digit year more than 50 years ahead is
+     * taken as the past one, as the RFC says) and asctime ({@code Sun Nov  6 08:49:37 1994}).
+     * The day name is checked to be one but not against the date, as lenient as other servers.
+     *
+     * @return epoch milliseconds
+     * @throws IllegalArgumentException when the text is none of them
+     */
+    public static long parse(String text) {
+        String[] tokens = text.trim().split("[ \\t]+");
+        try {
+            if (tokens.length == 6 && tokens[0].endsWith(",") && tokens[5].equals("GMT")) {
+                // IMF-fixdate: day-name "," SP day SP month SP year SP time SP "GMT"
+                checkDayName(tokens[0].substring(0, tokens[0].length() - 1), false);
+                return epochMillis(number(tokens[3], 4, 4), month(tokens[2]), number(tokens[1], 1, 2), tokens[4]);
+            }
+            if (tokens.length == 4 && tokens[0].endsWith(",") && tokens[3].equals("GMT")) {
+                // rfc850-date: day-name-l "," SP day "-" month "-" 2DIGIT SP time SP "GMT"
+                checkDayName(tokens[0].substring(0, tokens[0].length() - 1), true);
+                String[] date = tokens[1].split("-", -1);
+                if (date.length == 3) {
+                    return epochMillis(fourDigitYear(number(date[2], 2, 2)), month(date[1]), number(date[0], 2, 2), tokens[2]);
+                }
+            }
+            if (tokens.length == 5) {
+                // asctime-date: day-name SP month SP ( 2DIGIT / ( SP DIGIT ) ) SP time SP year
+                checkDayName(tokens[0], false);
+                return epochMillis(number(tokens[4], 4, 4), month(tokens[1]), number(tokens[2], 1, 2), tokens[3]);
+            }
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("Not an HTTP date: " + text, e);
+        }
+        throw new IllegalArgumentException("Not an HTTP date: " + text);
+    }
+
+    private static final String[] LONG_DAY_NAMES = {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+    };
+
+    private static void checkDayName(String name, boolean longForm) {
+        for (String day : longForm ? LONG_DAY_NAMES : DAY_NAMES) {
+            if (day.equalsIgnoreCase(name)) {
+                return;
+            }
+        }
+        throw new DateTimeException("not a day name: " + name);
+    }
+
+    private static int month(String name) {
+        for (int i = 0; i < MONTH_NAMES.length; i++) {
+            if (MONTH_NAMES[i].equalsIgnoreCase(name)) {
+                return i + 1;
+            }
+        }
+        throw new DateTimeException("not a month name: " + name);
+    }
+
+    private static int number(String digits, int minLength, int maxLength) {
+        if (digits.length() < minLength || digits.length() > maxLength) {
+            throw new DateTimeException("not " + minLength + " to " + maxLength + " digits: " + digits);
+        }
+        int value = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DateTimeException("not a number: " + digits);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    private static int fourDigitYear(int twoDigits) {
+        int thisYear = LocalDate.now(ZoneOffset.UTC).getYear();
+        int year = thisYear - Math.floorMod(thisYear, 100) + twoDigits;
+        return year > thisYear + 50 ? year - 100 : year;
+    }
+
+    /** time-of-day = hour ":" minute ":" second, two digits each; second 60 (a leap second) is allowed. */
+    private static long epochMillis(int year, int month, int day, String time) {
+        String[] parts = time.split(":", -1);
+        if (parts.length != 3) {
+            throw new DateTimeException("not a time of day: " + time);
+        }
+        int hour = number(parts[0], 2, 2);
+        int minute = number(parts[1], 2, 2);
+        int second = number(parts[2], 2, 2);
+        if (hour > 23 || minute > 59 || second > 60) {
+            throw new DateTimeException("not a time of day: " + time);
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return (epochDay * SECONDS_PER_DAY + hour * 3600L + minute * 60L + second) * 1000;
     }
 
     private static void twoDigits(char[] out, int at, int value) {

@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.http.HttpDate;
 import jakarta.servlet.http.Cookie;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +55,13 @@ final class CookieCodec {
 
     private static void appendAttributes(StringBuilder header, Map<String, String> attributes) {
         String maxAge = attributes.get("Max-Age");
-        if (maxAge != null) {
+        long seconds = maxAge == null ? -1 : Long.parseLong(maxAge);
+        // A negative Max-Age (setMaxAge(-1)) is the default: a cookie for the browser session, no attribute.
+        if (seconds >= 0) {
             header.append("; Max-Age=").append(maxAge);
-            long seconds = Long.parseLong(maxAge);
-            java.time.ZonedDateTime expires = seconds == 0
-                    ? java.time.ZonedDateTime.of(1970, 1, 1, 0, 0, 10, 0, java.time.ZoneOffset.UTC)
-                    : java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(seconds);
-            header.append("; Expires=").append(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(expires));
+            // Zero deletes: a fixed date in the past, as Tomcat writes it.
+            long expires = seconds == 0 ? 10_000 : System.currentTimeMillis() + seconds * 1000;
+            header.append("; Expires=").append(HttpDate.formatClamped(expires));
         }
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {
             String name = attribute.getKey();

@@ -8,7 +8,10 @@ import java.util.Map;
 
 /**
  * Decodes {@code application/x-www-form-urlencoded} data (query strings and form bodies) into a
- * parameter map, in the charset the request declares. A malformed escape keeps its raw text
+ * parameter map. The work is done on bytes, in the order the format defines: split at '&' and
+ * '=', turn '+' into a space and each %XX into its byte, and only then read the bytes as text in
+ * the request's charset. Raw non-ASCII bytes (browsers and curl send them unescaped in bodies)
+ * thereby mean the same as their percent-escaped form. A malformed escape keeps its raw text
  * rather than failing the whole request.
  */
 final class FormDecoder {
@@ -16,21 +19,23 @@ final class FormDecoder {
     private FormDecoder() {
     }
 
+    /** Data that is already text (a query string, a dispatcher's added query): its characters are encoded in {@code charset} first. */
     static void decodeInto(String data, Charset charset, Map<String, List<String>> parameters) {
         if (data == null || data.isEmpty()) {
             return;
         }
+        decodeInto(data.getBytes(charset), charset, parameters);
+    }
+
+    /** A form body as it arrived. */
+    static void decodeInto(byte[] data, Charset charset, Map<String, List<String>> parameters) {
         int start = 0;
-        while (start <= data.length()) {
-            int end = data.indexOf('&', start);
-            if (end < 0) {
-                end = data.length();
-            }
+        while (start < data.length) {
+            int end = indexOf(data, (byte) '&', start, data.length);
             if (end > start) {
-                String pair = data.substring(start, end);
-                int equals = pair.indexOf('=');
-                String name = decode(equals < 0 ? pair : pair.substring(0, equals), charset);
-                String value = equals < 0 ? "" : decode(pair.substring(equals + 1), charset);
+                int equals = indexOf(data, (byte) '=', start, end);
+                String name = decode(data, start, equals, charset);
+                String value = equals == end ? "" : decode(data, equals + 1, end, charset);
                 if (!name.isEmpty()) {
                     parameters.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
                 }
@@ -39,26 +44,35 @@ final class FormDecoder {
         }
     }
 
-    static String decode(String text, Charset charset) {
-        if (text.indexOf('%') < 0 && text.indexOf('+') < 0) {
-            return text;
+    /** The first index of {@code b} in [from, to), or {@code to}. */
+    private static int indexOf(byte[] data, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (data[i] == b) {
+                return i;
+            }
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '+') {
+        return to;
+    }
+
+    private static String decode(byte[] data, int from, int to, Charset charset) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            byte b = data[i];
+            int high;
+            int low;
+            if (b == '+') {
                 bytes.write(' ');
-            } else if (c == '%' && i + 2 < text.length()
-                    && Character.digit(text.charAt(i + 1), 16) >= 0 && Character.digit(text.charAt(i + 2), 16) >= 0) {
-                bytes.write((Character.digit(text.charAt(i + 1), 16) << 4) | Character.digit(text.charAt(i + 2), 16));
+            } else if (b == '%' && i + 2 < to && (high = hexValue(data[i + 1])) >= 0 && (low = hexValue(data[i + 2])) >= 0) {
+                bytes.write((high << 4) | low);
                 i += 2;
-            } else if (c < 0x80) {
-                bytes.write(c);
             } else {
-                byte[] encoded = String.valueOf(c).getBytes(charset);
-                bytes.write(encoded, 0, encoded.length);
+                bytes.write(b);
             }
         }
         return bytes.toString(charset);
+    }
+
+    private static int hexValue(byte b) {
+        return b >= 0 ? Character.digit((char) b, 16) : -1; // ASCII hex digits only
     }
 }

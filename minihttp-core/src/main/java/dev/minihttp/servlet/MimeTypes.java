@@ -1,13 +1,15 @@
 package dev.minihttp.servlet;
 
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * File extension to media type, for {@link jakarta.servlet.ServletContext#getMimeType}. A built-in
- * table of the types web apps actually serve, plus additions the embedder registers (Spring Boot's
- * {@code MimeMappings} arrive here through the starter).
+ * File extension to media type, for {@link jakarta.servlet.ServletContext#getMimeType}. Starts as
+ * a built-in table of the types web apps actually serve, to which an embedder may add; or the
+ * embedder gives the whole table ({@link #replaceAll}), as the Spring Boot starter does with Boot's
+ * {@code MimeMappings}, which then is the table, exactly, as on Tomcat and Jetty: a mapping the
+ * application removed from it is gone, and no built-in one is left over.
  */
 public final class MimeTypes {
 
@@ -31,11 +33,21 @@ public final class MimeTypes {
             Map.entry("yml", "application/yaml"), Map.entry("webmanifest", "application/manifest+json"),
             Map.entry("bin", "application/octet-stream"));
 
-    private final Map<String, String> added = new ConcurrentHashMap<>();
+    /** Swapped whole, never changed in place: a request never sees a table half replaced. Changes are configuration, rare. */
+    private volatile Map<String, String> table = BUILT_IN;
 
     /** Adds or replaces the type of an extension (without the dot, case-insensitive). */
-    public void add(String extension, String mimeType) {
-        added.put(extension.toLowerCase(Locale.ROOT), mimeType);
+    public synchronized void add(String extension, String mimeType) {
+        Map<String, String> changed = new HashMap<>(table);
+        changed.put(extension.toLowerCase(Locale.ROOT), mimeType);
+        table = changed;
+    }
+
+    /** Makes {@code mappings} (extension without the dot, case-insensitive, to type) the whole table. */
+    public synchronized void replaceAll(Map<String, String> mappings) {
+        Map<String, String> replacement = new HashMap<>();
+        mappings.forEach((extension, type) -> replacement.put(extension.toLowerCase(Locale.ROOT), type));
+        table = replacement;
     }
 
     /** The type of a file name or path by its last extension, or null when unknown. */
@@ -49,7 +61,6 @@ public final class MimeTypes {
             return null;
         }
         String extension = file.substring(dot + 1).toLowerCase(Locale.ROOT);
-        String type = added.get(extension);
-        return type != null ? type : BUILT_IN.get(extension);
+        return table.get(extension);
     }
 }

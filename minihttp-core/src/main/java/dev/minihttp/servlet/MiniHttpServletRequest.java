@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.http.HttpDate;
 import dev.minihttp.server.Request;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -30,9 +31,6 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.security.Principal;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -240,7 +238,7 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             try {
                 byte[] body = exchange.body().readAllBytes();
                 bodyUse = BodyUse.STREAM;
-                FormDecoder.decodeInto(new String(body, StandardCharsets.ISO_8859_1), bodyCharset(), parsed);
+                FormDecoder.decodeInto(body, bodyCharset(), parsed);
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot read the form body", e);
             }
@@ -650,8 +648,8 @@ final class MiniHttpServletRequest implements HttpServletRequest {
             return -1;
         }
         try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+            return HttpDate.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Header " + name + " is not a date: " + value, e);
         }
     }
@@ -682,9 +680,16 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         return state.mapping();
     }
 
+    /**
+     * An error page is dispatched as a GET whatever the request's method, as Tomcat 11 does (the
+     * original method is the {@code jakarta.servlet.error.method} attribute): a failed PUT or a
+     * refused TRACE then renders the page, instead of the page's servlet running doPut or doTrace
+     * (whose default echoes the request, headers and all). The engine still sends no body for HEAD.
+     */
     @Override
     public String getMethod() {
-        return exchange.method();
+        DispatchState current = state;
+        return current != null && current.type() == DispatcherType.ERROR ? "GET" : exchange.method();
     }
 
     @Override
@@ -938,6 +943,6 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     @Override
     public String toString() {
-        return "MiniHttpServletRequest[" + getMethod() + " " + exchange.target() + "]";
+        return "MiniHttpServletRequest[" + exchange.method() + " " + exchange.target() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.minihttp.servlet;
 
+import dev.minihttp.http.HttpDate;
 import dev.minihttp.http.HttpHeaders;
 import dev.minihttp.server.Response;
 import jakarta.servlet.ServletOutputStream;
@@ -11,9 +12,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -31,8 +29,6 @@ import java.util.function.Supplier;
 final class MiniHttpServletResponse implements HttpServletResponse {
 
     private enum BodyUse { NONE, STREAM, WRITER }
-
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     private final MiniServletContext context;
     private final Response exchange;
@@ -467,12 +463,12 @@ final class MiniHttpServletResponse implements HttpServletResponse {
 
     @Override
     public void setDateHeader(String name, long date) {
-        setHeader(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+        setHeader(name, HttpDate.formatClamped(date));
     }
 
     @Override
     public void addDateHeader(String name, long date) {
-        addHeader(name, HTTP_DATE.format(Instant.ofEpochMilli(date)));
+        addHeader(name, HttpDate.formatClamped(date));
     }
 
     @Override

@@ -67,11 +67,13 @@ public final class MiniServletContext implements ServletContext {
     private final ErrorPages errorPages = new ErrorPages();
     private final SessionStore sessions = new SessionStore(this);
     private volatile Path documentRoot;
+    private final EmptyDocumentRoot emptyDocumentRoot = new EmptyDocumentRoot();
     private volatile int sessionTimeoutMinutes = 30;
     private volatile String requestCharacterEncoding;
     private volatile String responseCharacterEncoding;
     private volatile long asyncTimeoutMillis = 30_000;
     private volatile ForwardedHeaders forwardedHeaders = ForwardedHeaders.disabled();
+    private volatile boolean allowTrace;
     private volatile java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite = cookie -> null;
     private volatile boolean started;
     private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
@@ -154,6 +156,7 @@ public final class MiniServletContext implements ServletContext {
         if (current != null) {
             current.stop();
         }
+        emptyDocumentRoot.delete();
     }
 
     private List<ServletHolder> servletList() {
@@ -254,6 +257,14 @@ public final class MiniServletContext implements ServletContext {
         this.forwardedHeaders = forwardedHeaders;
     }
 
+    boolean allowTrace() {
+        return allowTrace;
+    }
+
+    void allowTrace(boolean allowTrace) {
+        this.allowTrace = allowTrace;
+    }
+
     void documentRoot(Path documentRoot) {
         this.documentRoot = documentRoot == null ? null : documentRoot.toAbsolutePath().normalize();
     }
@@ -325,7 +336,7 @@ public final class MiniServletContext implements ServletContext {
         } catch (IOException e) {
             return null;
         }
-        return result;
+        return result.isEmpty() ? null : result; // the Javadoc's answer when no resource is below the path
     }
 
     // Resources come from the document root first, then from META-INF/resources of every jar.
@@ -349,6 +360,9 @@ public final class MiniServletContext implements ServletContext {
 
     private Path resolveInDocumentRoot(String path) {
         Path root = documentRoot;
+        if (root == null) {
+            root = emptyDocumentRoot.path();
+        }
         if (root == null) {
             return null;
         }

@@ -62,6 +62,10 @@ final class RequestCycle {
 
     /** The REQUEST dispatch, on the engine worker that called the handler. */
     void run() throws IOException {
+        if (exchange.path().equals("*")) {
+            answerServerOptions();
+            return;
+        }
         String path;
         try {
             path = RequestPath.decode(exchange.path());
@@ -72,11 +76,15 @@ final class RequestCycle {
         }
         String contextPath = context.getContextPath();
         if (!contextPath.isEmpty()) {
-            if (!path.equals(contextPath) && !path.startsWith(contextPath + "/")) {
+            if (path.equals(contextPath)) {
+                redirectToContextRoot();
+                return;
+            }
+            if (!path.startsWith(contextPath + "/")) {
                 response.writeContainerError(404);
                 return;
             }
-            path = path.length() == contextPath.length() ? "/" : path.substring(contextPath.length());
+            path = path.substring(contextPath.length());
         }
         ServletMatch match = context.match(path);
         containerDispatch(stateFor(DispatcherType.REQUEST, exchange.path(), path, exchange.query(), match, null));
@@ -84,8 +92,44 @@ final class RequestCycle {
             finish();
             return;
         }
+        if (exchange.method().equals("TRACE") && !context.allowTrace()) {
+            refuseTrace(match);
+            return;
+        }
         dispatchAndCatch(DispatcherType.REQUEST, path, match, request, response);
         afterContainerDispatch();
+    }
+
+    /**
+     * {@code OPTIONS *} (asterisk-form, which the parser admits for OPTIONS only, RFC 9112
+     * 3.2.4) asks about the server, not a resource: no application code runs, as on Tomcat.
+     */
+    private void answerServerOptions() throws IOException {
+        response.setHeader("Allow", AllowedMethods.serverWide(context.allowTrace()));
+        response.setContentLength(0);
+        finish();
+    }
+
+    /**
+     * The context path without its slash ({@code /ctx}) names the context root, which only
+     * {@code /ctx/} maps: redirect there, query kept, as Tomcat does, before any application code
+     * runs. The Location stays relative, like every redirect minihttp writes.
+     */
+    private void redirectToContextRoot() throws IOException {
+        String query = exchange.query();
+        response.sendRedirect(exchange.path() + "/" + (query == null ? "" : "?" + query));
+        finish();
+    }
+
+    /**
+     * A TRACE the container refuses: 405 with the servlet's methods in {@code Allow}, rendered by
+     * the error page like any error, but no filter or servlet of the application sees the request
+     * (so none can echo its headers back). Request listeners have run, as on Tomcat.
+     */
+    private void refuseTrace(ServletMatch match) throws IOException {
+        response.setHeader("Allow", AllowedMethods.withoutTrace(match));
+        response.sendError(405);
+        finish();
     }
 
     /**

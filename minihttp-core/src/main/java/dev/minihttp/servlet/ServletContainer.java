@@ -106,8 +106,18 @@ public final class ServletContainer {
         return this;
     }
 
+    /** Adds to (or overrides an entry of) the MIME table, which starts with built-in defaults. */
     public ServletContainer addMimeType(String extension, String mimeType) {
         context.mimeTypes().add(extension, mimeType);
+        return this;
+    }
+
+    /**
+     * The whole MIME table (extension without the dot to type): replaces the built-in defaults and
+     * earlier additions, so that {@code getMimeType} knows these mappings and no others.
+     */
+    public ServletContainer mimeTypes(java.util.Map<String, String> mappings) {
+        context.mimeTypes().replaceAll(Objects.requireNonNull(mappings, "mappings"));
         return this;
     }
 
@@ -137,6 +147,17 @@ public final class ServletContainer {
      */
     public ServletContainer cookieSameSite(java.util.function.Function<jakarta.servlet.http.Cookie, String> sameSite) {
         context.cookieSameSite(Objects.requireNonNull(sameSite, "sameSite"));
+        return this;
+    }
+
+    /**
+     * Whether {@code TRACE} requests reach the application. Off by default, as on Tomcat
+     * ({@code allowTrace=false}) and Jetty: a TRACE echoes the request's headers (credentials,
+     * API keys) back, so the container answers it with 405 and an {@code Allow} header before any
+     * filter or servlet runs (the error page renders it). {@code OPTIONS *} lists TRACE only when on.
+     */
+    public ServletContainer allowTrace(boolean allowTrace) {
+        context.allowTrace(allowTrace);
         return this;
     }
 

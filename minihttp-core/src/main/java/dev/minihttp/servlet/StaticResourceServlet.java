@@ -30,7 +30,7 @@ public class StaticResourceServlet extends HttpServlet {
         }
         URLConnection connection = resource.openConnection();
         long lastModified = connection.getLastModified() / 1000 * 1000;
-        long since = request.getDateHeader("If-Modified-Since");
+        long since = ifModifiedSince(request);
         if (lastModified > 0 && since >= lastModified) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
@@ -46,6 +46,15 @@ public class StaticResourceServlet extends HttpServlet {
         }
         try (InputStream in = connection.getInputStream()) {
             in.transferTo(response.getOutputStream());
+        }
+    }
+
+    // RFC 9110 13.1.3: a value that is not an HTTP-date is ignored, not an error.
+    private static long ifModifiedSince(HttpServletRequest request) {
+        try {
+            return request.getDateHeader("If-Modified-Since");
+        } catch (IllegalArgumentException e) {
+            return -1;
         }
     }
 }

@@ -73,4 +73,56 @@ class HttpDateTest {
         ZonedDateTime parsed = ZonedDateTime.parse(now, DateTimeFormatter.RFC_1123_DATE_TIME);
         assertThat(parsed.getYear()).isGreaterThanOrEqualTo(2024);
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Sun, 06 Nov 1994 08:49:37 GMT|784111777000",
+        "Sun, 6 Nov 1994 08:49:37 GMT|784111777000",
+        "Sunday, 06-Nov-94 08:49:37 GMT|784111777000",
+        "Sun Nov  6 08:49:37 1994|784111777000",
+        "Sun Nov 06 08:49:37 1994|784111777000",
+        "  sun, 06 nov 1994 08:49:37 GMT |784111777000",
+        "Thu, 01 Jan 1970 00:00:00 GMT|0",
+        "Fri, 31 Dec 9999 23:59:59 GMT|253402300799000",
+    })
+    void parsesTheThreeFormatsRecipientsMustAccept(String text, long millis) {
+        assertThat(HttpDate.parse(text)).isEqualTo(millis);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''", "yesterday", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 8:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 31 Feb 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 94", "Sun, 06 Nov 1994 08:49:37 GMT trailing",
+    })
+    void refusesWhatIsNoHttpDate(String text) {
+        assertThatThrownBy(() -> HttpDate.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anRfc850YearMoreThanFiftyYearsAheadIsInThePast() {
+        int thisYear = java.time.LocalDate.now(ZoneOffset.UTC).getYear();
+        int ahead = thisYear + 51;
+        long parsed = HttpDate.parse(String.format("Monday, 01-Jan-%02d 00:00:00 GMT", ahead % 100));
+        assertThat(ZonedDateTime.ofInstant(Instant.ofEpochMilli(parsed), ZoneOffset.UTC).getYear()).isEqualTo(ahead - 100);
+        long near = HttpDate.parse(String.format("Monday, 01-Jan-%02d 00:00:00 GMT", (thisYear + 1) % 100));
+        assertThat(ZonedDateTime.ofInstant(Instant.ofEpochMilli(near), ZoneOffset.UTC).getYear()).isEqualTo(thisYear + 1);
+    }
+
+    @Test
+    void parseReadsWhatFormatWrites() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong(-62_167_219_200L, 253_402_300_800L);
+            assertThat(HttpDate.parse(HttpDate.format(seconds * 1000))).isEqualTo(seconds * 1000);
+        }
+    }
+
+    @Test
+    void formatClampedWritesTheNearestDateImfFixdateCanHold() {
+        assertThat(HttpDate.formatClamped(Long.MAX_VALUE)).isEqualTo("Fri, 31 Dec 9999 23:59:59 GMT");
+        assertThat(HttpDate.formatClamped(Long.MIN_VALUE)).isEqualTo("Sat, 01 Jan 0000 00:00:00 GMT");
+        assertThat(HttpDate.formatClamped(784111777000L)).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+    }
 }

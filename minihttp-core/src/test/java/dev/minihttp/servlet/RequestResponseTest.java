@@ -164,7 +164,7 @@ class RequestResponseTest {
         assertThat(setCookies).hasSize(2);
         assertThat(setCookies.get(0)).startsWith("pref=dark; Max-Age=3600; Expires=")
                 .contains("; Path=/", "; Secure", "; HttpOnly", "; SameSite=Strict", "; Partitioned");
-        assertThat(setCookies.get(1)).startsWith("old=; Max-Age=0; Expires=Thu, 1 Jan 1970");
+        assertThat(setCookies.get(1)).isEqualTo("old=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:10 GMT");
     }
 
     @Test

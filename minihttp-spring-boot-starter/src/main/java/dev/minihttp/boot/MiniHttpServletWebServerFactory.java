@@ -11,7 +11,9 @@ import java.io.File;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.web.error.ErrorPage;
 import org.springframework.boot.web.server.AbstractConfigurableWebServerFactory;
 import org.springframework.boot.web.server.Compression;
@@ -42,6 +44,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private final ServletWebServerSettings settings = new ServletWebServerSettings();
     private ServerOptions serverOptions = ServerOptions.builder().build();
     private boolean accessLogEnabled;
+    private boolean allowTrace;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
 
@@ -71,6 +74,11 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
 
     public void setAccessLogEnabled(boolean accessLogEnabled) {
         this.accessLogEnabled = accessLogEnabled;
+    }
+
+    /** Whether TRACE requests reach the application (minihttp.allow-trace); refused with 405 by default. */
+    public void setAllowTrace(boolean allowTrace) {
+        this.allowTrace = allowTrace;
     }
 
     /** Trust {@code X-Forwarded-*} from proxies on internal addresses (server.forward-headers-strategy=native). */
@@ -160,9 +168,13 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             container.documentRoot(settings.getDocumentRoot().toPath());
         }
         container.registerDefaultServlet(settings.isRegisterDefaultServlet());
+        container.allowTrace(allowTrace);
+        // Boot's mappings are the whole table, as on Tomcat: one the application removed is gone.
+        Map<String, String> mimeTypes = new LinkedHashMap<>();
         for (MimeMappings.Mapping mapping : settings.getMimeMappings()) {
-            container.addMimeType(mapping.getExtension(), mapping.getMimeType());
+            mimeTypes.put(mapping.getExtension(), mapping.getMimeType());
         }
+        container.mimeTypes(mimeTypes);
         // The charset response.setLocale(...) picks. Boot's Tomcat factory maps en, fr and ja to UTF-8
         // (Tomcat's own defaults are ISO-8859-1 and Shift_JIS); the default server is the one users
         // compare with. Then server.servlet.encoding.mapping, which may override those three.

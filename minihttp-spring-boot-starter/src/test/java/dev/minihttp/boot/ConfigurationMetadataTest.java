@@ -27,7 +27,7 @@ class ConfigurationMetadataTest {
                 "minihttp.io-threads", "minihttp.max-connections", "minihttp.request-head-timeout",
                 "minihttp.idle-timeout", "minihttp.max-request-body-size", "minihttp.body-buffer-threshold",
                 "minihttp.max-headers", "minihttp.max-keep-alive-requests", "minihttp.virtual-threads",
-                "minihttp.access-log.enabled", "minihttp.reserved-lane.threads",
+                "minihttp.access-log.enabled", "minihttp.allow-trace", "minihttp.reserved-lane.threads",
                 "minihttp.reserved-lane.queue-capacity", "minihttp.reserved-lane.paths");
         for (String name : expected) {
             assertThat(properties).as(name).containsKey(name);

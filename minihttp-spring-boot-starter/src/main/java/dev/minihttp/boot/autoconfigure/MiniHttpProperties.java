@@ -61,6 +61,12 @@ public class MiniHttpProperties implements Validator {
      */
     private Boolean virtualThreads;
 
+    /**
+     * Whether TRACE requests reach the application. Off, as on Tomcat and Jetty: TRACE echoes the
+     * request's headers (cookies, API keys) back, so the server answers it with 405 and Allow.
+     */
+    private boolean allowTrace = false;
+
     private final AccessLog accessLog = new AccessLog();
 
     /** The access log, one line per request through the SLF4J logger "minihttp.access". */
@@ -304,6 +310,14 @@ public class MiniHttpProperties implements Validator {
 
     public void setVirtualThreads(Boolean virtualThreads) {
         this.virtualThreads = virtualThreads;
+    }
+
+    public boolean isAllowTrace() {
+        return allowTrace;
+    }
+
+    public void setAllowTrace(boolean allowTrace) {
+        this.allowTrace = allowTrace;
     }
 
     public AccessLog getAccessLog() {

@@ -47,6 +47,7 @@ public class MiniHttpServletWebServerFactoryCustomizer
                 : ReservedLanePaths.defaults(environment, getClass().getClassLoader()));
         factory.setServerOptions(options.build());
         factory.setAccessLogEnabled(properties.getAccessLog().isEnabled());
+        factory.setAllowTrace(properties.isAllowTrace());
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
                 Duration.class, Duration.ofSeconds(30)));
