@@ -3,6 +3,7 @@ package dev.minihttp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minihttp.LeakChecked;
 import dev.minihttp.tls.ClientAuth;
 import dev.minihttp.tls.TestCertificates;
 import dev.minihttp.tls.TestCertificates.Issued;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTPS through the engine's TLS layer, with certificates made for the test and the JDK's own
  * clients (HttpClient, SSLSocket for exact bytes and SNI).
  */
+@LeakChecked
 class TlsTest {
 
     @TempDir
