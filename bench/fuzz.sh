@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-300}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode ClientHelloFuzzTest#read"}
 # distinct findings (by stack) to collect before a target stops early
 FUZZ_KEEP_GOING=${FUZZ_KEEP_GOING:-10}
 # a small heap makes "bounded memory" a finding (OutOfMemoryError) instead of a slow swap
@@ -41,7 +41,11 @@ summary=()
 for target in $FUZZ_TARGETS; do
   class=${target%%#*}
   method=${target##*#}
-  inputs="$inputs_root/${class}Inputs/$method"
+  # Jazzer keeps a target's inputs beside its test class: the codec's under http/, the TLS layer's under tls/.
+  case "$class" in
+    ClientHello*) inputs="${inputs_root%/http}/tls/${class}Inputs/$method" ;;
+    *) inputs="$inputs_root/${class}Inputs/$method" ;;
+  esac
   mkdir -p "$inputs"
   log="$logs/$class-$method.log"
   before=$(find "$inputs" -maxdepth 1 -type f | sort)

@@ -81,7 +81,7 @@ public final class ClientHello {
      * are needed, empty when the records are malformed.
      */
     private static byte[] joinHandshakeFragments(ByteBuffer bytes, int start, int end) {
-        byte[] message = null;
+        byte[] joined = new byte[64];
         int filled = 0;
         int at = start;
         while (true) {
@@ -97,27 +97,25 @@ public final class ClientHello {
             if (end - at - 5 < length) {
                 return null;
             }
-            int fragment = at + 5;
-            if (message == null) {
-                if (length < 4 || (bytes.get(fragment) & 0xFF) != HANDSHAKE_CLIENT_HELLO) {
+            if (filled + length > joined.length) {
+                joined = java.util.Arrays.copyOf(joined, Math.max(joined.length * 2, filled + length));
+            }
+            bytes.get(at + 5, joined, filled, length);
+            filled += length;
+            at += 5 + length;
+            // The handshake header (type and a 3-byte length) may itself be split.
+            if (filled >= 4) {
+                if ((joined[0] & 0xFF) != HANDSHAKE_CLIENT_HELLO) {
                     return new byte[0];
                 }
-                int bodyLength = ((bytes.get(fragment + 1) & 0xFF) << 16) | ((bytes.get(fragment + 2) & 0xFF) << 8)
-                        | (bytes.get(fragment + 3) & 0xFF);
+                int bodyLength = ((joined[1] & 0xFF) << 16) | ((joined[2] & 0xFF) << 8) | (joined[3] & 0xFF);
                 if (bodyLength > MAX_HELLO_BYTES) {
                     return new byte[0];
                 }
-                message = new byte[4 + bodyLength];
+                if (filled >= 4 + bodyLength) {
+                    return java.util.Arrays.copyOf(joined, 4 + bodyLength);
+                }
             }
-            int take = Math.min(length, message.length - filled);
-            for (int i = 0; i < take; i++) {
-                message[filled + i] = bytes.get(fragment + i);
-            }
-            filled += take;
-            if (filled == message.length) {
-                return message;
-            }
-            at = fragment + length;
         }
     }
 
