@@ -43,9 +43,10 @@ for target in $FUZZ_TARGETS; do
   method=${target##*#}
   # Jazzer keeps a target's inputs beside its test class: the codec's under http/, the TLS layer's under tls/.
   case "$class" in
-    ClientHello*) inputs="${inputs_root%/http}/tls/${class}Inputs/$method" ;;
-    *) inputs="$inputs_root/${class}Inputs/$method" ;;
+    ClientHello*) package=tls ;;
+    *) package=http ;;
   esac
+  inputs="${inputs_root%/http}/$package/${class}Inputs/$method"
   mkdir -p "$inputs"
   log="$logs/$class-$method.log"
   before=$(find "$inputs" -maxdepth 1 -type f | sort)
@@ -71,7 +72,7 @@ for target in $FUZZ_TARGETS; do
   after=$(find "$inputs" -maxdepth 1 -type f | sort)
   new=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d' || true)
   findings=$(echo -n "$new" | grep -c . || true)
-  corpus=$(find "minihttp-core/.cifuzz-corpus/dev.minihttp.http.$class/$method" -type f 2>/dev/null | wc -l || true)
+  corpus=$(find "minihttp-core/.cifuzz-corpus/dev.minihttp.$package.$class/$method" -type f 2>/dev/null | wc -l || true)
   echo "   executions: ${runs:-?}  seconds: $elapsed  corpus: $corpus  new findings: $findings  (mvn exit $status)"
   if [ -n "$new" ]; then
     echo "$new" | sed 's/^/   finding: /'
