@@ -69,6 +69,15 @@ class StartupAndShutdownTest {
                 .hasStackTraceContaining("minihttp.max-request-body-size must not be negative");
     }
 
+    /** A property with more than one word is named as it is written in application.yml, not as the Java field. */
+    @Test
+    void invalidPropertyIsNamedInItsKebabCaseForm(CapturedOutput output) {
+        assertThatThrownBy(() -> run("--server.port=0", "--minihttp.queue-capacity=-1"))
+                .hasStackTraceContaining("minihttp.queue-capacity must be at least 0, was -1");
+        String printed = output.getOut() + output.getErr();
+        assertThat(printed).contains("Property: minihttp.queue-capacity").doesNotContain("queueCapacity");
+    }
+
     @Test
     void portInUseBecomesBootsPortInUseFailure(CapturedOutput output) throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
