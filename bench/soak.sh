@@ -16,7 +16,9 @@
 # of the last third may exceed the median of the first third by at most
 #   heap: x1.25 + 4 MiB   rss: x1.20 + 32 MiB   fds: +20   threads: +5
 #
-# Output: bench/results/soak/soak-<date>.csv and .md (summary), logs in bench/results/tmp/.
+# Output: target/soak/soak-<date>.csv and .md (summary), logs in target/soak/soak-<date>-<pid>/ —
+# under the (ignored) target/, so a run (CI's included) leaves the work tree clean. To keep a run
+# as evidence, point SOAK_RESULTS at a tracked folder: SOAK_RESULTS=bench/results/soak.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +29,9 @@ WARMUP_PERCENT=${WARMUP_PERCENT:-20}
 SERVER_JVM_OPTS=${SERVER_JVM_OPTS:--Xms128m -Xmx128m -XX:+AlwaysPreTouch -XX:+UseG1GC}
 MVN=${MVN:-mvn -B -q -ntp}
 
-RESULTS=bench/results/soak
+RESULTS=${SOAK_RESULTS:-target/soak}
 stamp=$(date +%Y%m%d-%H%M%S)
-RUN_DIR=bench/results/tmp/soak-$stamp-$$
+RUN_DIR=target/soak/soak-$stamp-$$
 mkdir -p "$RESULTS" "$RUN_DIR"
 CSV=$RESULTS/soak-$stamp.csv
 SUMMARY=$RESULTS/soak-$stamp.md

@@ -239,7 +239,7 @@ public final class ChunkedDecoder {
 
     private void endSizeLine() throws HttpParseException {
         if (chunkSize > limits.maxBodyBytes() - bodyBytes) {
-            throw new HttpParseException(413, "Content Too Large");
+            throw new HttpParseException(413, "Request body larger than the limit");
         }
         if (chunkSize == 0) {
             trailers = new HttpHeaders(0);

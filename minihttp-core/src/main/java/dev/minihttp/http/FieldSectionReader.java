@@ -68,7 +68,7 @@ final class FieldSectionReader {
                     return true;
                 }
                 if (++consumed > budget) {
-                    throw new HttpParseException(431, "Request Header Fields Too Large");
+                    throw new HttpParseException(431, "Header section larger than the limit");
                 }
                 byte b = in.get(pos++);
                 switch (state) {

@@ -60,7 +60,7 @@ final class FramingFields {
         }
         if (end - start > MAX_LENGTH_DIGITS) {
             // checked after the loop so that a malformed value still gets its 400
-            throw new HttpParseException(413, "Content Too Large");
+            throw new HttpParseException(413, "Request body larger than the limit");
         }
         return value;
     }

@@ -19,7 +19,10 @@ public final class HttpParseException extends Exception {
         return status;
     }
 
-    /** A short, client-safe reason, e.g. "Invalid Content-Length". */
+    /**
+     * A short, client-safe reason that says more than the status's reason phrase, e.g. "Invalid
+     * Content-Length"; the server's error body puts the phrase before it.
+     */
     public String reason() {
         return getMessage();
     }

@@ -157,7 +157,7 @@ public final class RequestHeadParser {
                     continue;
                 }
                 if (++lineBytes > maxLineBytes) {
-                    throw new HttpParseException(414, "URI Too Long");
+                    throw new HttpParseException(414, "Request line longer than the limit");
                 }
                 switch (state) {
                     case METHOD -> {
@@ -263,7 +263,7 @@ public final class RequestHeadParser {
         } else if (major == '1' && minor == '0') {
             version = HttpVersion.HTTP_1_0;
         } else {
-            throw new HttpParseException(505, "HTTP Version Not Supported");
+            throw new HttpParseException(505, "Only HTTP/1.0 and HTTP/1.1 are supported");
         }
         method = methodString();
         int targetStart = methodEnd + 1;
@@ -313,7 +313,7 @@ public final class RequestHeadParser {
         } else if (!contentLengths.isEmpty()) {
             contentLength = FramingFields.contentLength(contentLengths);
             if (contentLength > limits.maxBodyBytes()) {
-                throw new HttpParseException(413, "Content Too Large");
+                throw new HttpParseException(413, "Request body larger than the limit");
             }
             framing = BodyFraming.CONTENT_LENGTH;
         }
@@ -355,7 +355,7 @@ public final class RequestHeadParser {
         for (String expectation : expectations) {
             for (String member : expectation.split(",", -1)) {
                 if (!member.strip().equalsIgnoreCase("100-continue")) {
-                    throw new HttpParseException(417, "Expectation Failed");
+                    throw new HttpParseException(417, "Only 100-continue is supported");
                 }
             }
         }

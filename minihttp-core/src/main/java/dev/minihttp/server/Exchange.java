@@ -145,7 +145,9 @@ final class Exchange implements WorkerTask {
         finished = true;
         responseBody.abandon();
         try {
-            byte[] message = ErrorResponse.encode(503, "Server busy, try again later",
+            // The pool's reason is a metric tag; the client hears what it means for it.
+            String text = "shutdown".equals(reason) ? "Server shutting down" : "Server busy, try again later";
+            byte[] message = ErrorResponse.encode(503, text,
                     Connection.retryAfter(server.options().retryAfterSeconds()), server.options().serverHeader());
             connection.output.write(ByteBuffer.wrap(message), false);
         } catch (IOException clientGone) {

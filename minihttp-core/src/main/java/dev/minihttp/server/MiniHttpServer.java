@@ -49,6 +49,8 @@ public final class MiniHttpServer implements AutoCloseable {
     private final Object lifecycleLock = new Object();
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
+    /** Set by a {@link #stop()} that cut off running, queued or unsent work; a graceful shutdown then reports false. */
+    private volatile boolean workCutOff;
     private volatile int port = -1;
     private volatile List<Listener> listeners = List.of();
     private IoLoop[] loops;
@@ -173,7 +175,10 @@ public final class MiniHttpServer implements AutoCloseable {
         return virtualThreads;
     }
 
-    /** Stops at once: closes every connection, interrupts workers, deletes temp files. Idempotent. */
+    /**
+     * Stops at once: closes every connection, interrupts workers, deletes temp files. Idempotent.
+     * A graceful shutdown in progress (or asked for after this) then reports false if work was cut off.
+     */
     public void stop() {
         synchronized (lifecycleLock) {
             if (lifecycle == Lifecycle.STOPPED) {
@@ -182,6 +187,13 @@ public final class MiniHttpServer implements AutoCloseable {
             if (lifecycle == Lifecycle.NEW) {
                 lifecycle = Lifecycle.STOPPED;
                 return;
+            }
+            // Read before anything is cut: once the workers are interrupted the pool goes quiet
+            // quickly, and a drain would take that for finished work. Idle keep-alive connections
+            // count only while running; a drain has closed them already.
+            boolean working = pool.busy() > 0 || pool.queueSize() > 0;
+            if (working || (lifecycle == Lifecycle.DRAINING && counters.connections.get() > 0)) {
+                workCutOff = true;
             }
             lifecycle = Lifecycle.STOPPED;
         }
@@ -220,11 +232,12 @@ public final class MiniHttpServer implements AutoCloseable {
         synchronized (lifecycleLock) {
             if (lifecycle != Lifecycle.RUNNING) {
                 stopOutsideLock();
-                return lifecycle == Lifecycle.STOPPED;
+                return lifecycle == Lifecycle.STOPPED && !workCutOff;
             }
             lifecycle = Lifecycle.DRAINING;
         }
         boolean idle = false;
+        boolean stoppedDuringDrain;
         try {
             onEveryLoop(IoLoop::stopAccepting);
             closeListener();
@@ -234,7 +247,13 @@ public final class MiniHttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            // A stop() from elsewhere up to here cut the drain short, whatever the drain saw after it.
+            stoppedDuringDrain = workCutOff;
             stop();
+        }
+        if (stoppedDuringDrain) {
+            log.warn("Server stopped during graceful shutdown; remaining requests were cut off");
+            return false;
         }
         if (!idle) {
             log.warn("Graceful shutdown timed out after {}; remaining requests were cut off", timeout);

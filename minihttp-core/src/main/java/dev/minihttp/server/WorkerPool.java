@@ -383,15 +383,15 @@ final class WorkerPool {
             } catch (Throwable thrown) {
                 counters.exception(thread.getName(), thrown);
                 if (thrown instanceof Error) {
-                    log.error("{} thrown on {} while running {}; the thread will be replaced",
-                            thrown.getClass().getName(), thread.getName(), describe(task), thrown);
+                    // The headline carries the message too: log searches and alerts often show only this line.
+                    log.error("{} failed on {}: {}; the thread will be replaced",
+                            describe(task), thread.getName(), thrown.toString(), thrown);
                     return true;
                 }
                 if (thrown instanceof ClientAbortException) {
                     log.debug("Client went away during {} on {}", describe(task), thread.getName(), thrown);
                 } else {
-                    log.warn("{} on {} while running {}", thrown.getClass().getName(), thread.getName(),
-                            describe(task), thrown);
+                    log.warn("{} failed on {}: {}", describe(task), thread.getName(), thrown.toString(), thrown);
                 }
                 return false;
             } finally {

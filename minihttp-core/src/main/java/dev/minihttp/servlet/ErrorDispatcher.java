@@ -82,8 +82,9 @@ final class ErrorDispatcher {
                 writePlain(response, response.getStatus());
             }
         } catch (Throwable t) {
-            log.error("The error page {} failed for {}", location, request, t);
-            response.exchange().reportException(RequestCycle.rootCause(t));
+            Throwable counted = RequestCycle.rootCause(t);
+            log.error("The error page {} failed for {}: {}", location, request, counted.toString(), t);
+            response.exchange().reportException(counted);
             if (response.exchange().isCommitted()) {
                 response.exchange().abort();
             } else {

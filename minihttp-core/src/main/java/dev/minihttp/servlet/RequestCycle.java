@@ -147,9 +147,10 @@ final class RequestCycle {
             try {
                 listener.requestInitialized(new ServletRequestEvent(context, request));
             } catch (Throwable t) {
-                log.error("Request listener {} failed in requestInitialized for {}", listener.getClass().getName(),
-                        request, t);
-                engineResponse.reportException(rootCause(t));
+                Throwable counted = rootCause(t);
+                log.error("Request listener {} failed in requestInitialized for {}: {}", listener.getClass().getName(),
+                        request, counted.toString(), t);
+                engineResponse.reportException(counted);
                 response.writeContainerError(500);
                 return false;
             }
@@ -216,8 +217,10 @@ final class RequestCycle {
      * against this worker thread, as it would had it escaped the handler.
      */
     void failed(Throwable failure) {
-        log.error("Request {} failed", request, failure);
-        engineResponse.reportException(rootCause(failure));
+        // The headline names what is counted, message included: log searches and alerts often see only this line.
+        Throwable counted = rootCause(failure);
+        log.error("Request {} failed: {}", request, counted.toString(), failure);
+        engineResponse.reportException(counted);
     }
 
     /**

@@ -358,7 +358,7 @@ class FaultsTest {
             RawConnection.Response response = connection.readResponse();
             uploader.join(10_000);
             assertThat(response.status()).isEqualTo(500);
-            assertThat(response.text()).isEqualTo("Could not store the request body\n");
+            assertThat(response.text()).isEqualTo("Internal Server Error: Could not store the request body\n");
             assertThat(response.header("Connection")).isEqualTo("close");
             assertThat(log.text()).contains("Could not buffer a request body");
         }

@@ -148,4 +148,34 @@ class GracefulShutdownTest {
         Eventually.await("no minihttp thread left", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.isAlive() && t.getName().startsWith("minihttp-")));
     }
+
+    /**
+     * stop() during the drain cuts the running request off (it interrupts the worker, which then
+     * ends quickly): the drain must not mistake that quiet for having finished the work.
+     */
+    @Test
+    void stopDuringTheDrainMakesItReturnFalse() throws Exception {
+        start(60);
+        try (RawConnection running = send(server, "/block")) {
+            Eventually.awaitStats(server, "the request to run", s -> s.busyThreads() == 1);
+            CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(30));
+            Eventually.await("the drain to begin", () -> !server.server.isRunning());
+
+            server.server.stop();
+
+            assertThat(shutdown.get(15, TimeUnit.SECONDS)).as("graceful shutdown reports idle").isFalse();
+        }
+    }
+
+    /** The same when stop() wins the race against the graceful shutdown's own start (it runs on a thread of its own). */
+    @Test
+    void gracefulShutdownAfterAStopThatCutARequestOffReturnsFalse() throws Exception {
+        start(60);
+        try (RawConnection running = send(server, "/block")) {
+            Eventually.awaitStats(server, "the request to run", s -> s.busyThreads() == 1);
+            server.server.stop();
+
+            assertThat(server.server.shutdownGracefully(Duration.ofSeconds(5))).isFalse();
+        }
+    }
 }

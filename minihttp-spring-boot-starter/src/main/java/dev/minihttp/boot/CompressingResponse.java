@@ -12,6 +12,8 @@ import java.util.zip.GZIPOutputStream;
  * A response that gzips its body when it turns out to be worth it. The decision waits until the
  * body passes the minimum size (or the response is flushed or finished), because only then are
  * the content type and the size known; until then the bytes are held here, not in the engine.
+ * The same decision adds {@code Vary: Accept-Encoding} to a response of a compressible type even
+ * when it stays plain (client did not ask, excluded agent, too small).
  */
 final class CompressingResponse extends ForwardingResponse {
 
@@ -19,6 +21,7 @@ final class CompressingResponse extends ForwardingResponse {
 
     private final Predicate<String> compressibleType;
     private final int minSize;
+    private final boolean gzipAccepted;
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
     private final OutputStream body = new BodyStream();
     private Decision decision = Decision.UNDECIDED;
@@ -26,10 +29,12 @@ final class CompressingResponse extends ForwardingResponse {
     private OutputStream target;
     private boolean finished;
 
-    CompressingResponse(Response delegate, Predicate<String> compressibleType, int minSize) {
+    /** @param gzipAccepted whether the request allows gzip (it asked for it, agent not excluded, not HEAD) */
+    CompressingResponse(Response delegate, Predicate<String> compressibleType, int minSize, boolean gzipAccepted) {
         super(delegate);
         this.compressibleType = compressibleType;
         this.minSize = minSize;
+        this.gzipAccepted = gzipAccepted;
     }
 
     private final class BodyStream extends OutputStream {
@@ -69,18 +74,19 @@ final class CompressingResponse extends ForwardingResponse {
     private void decide(boolean bigEnough) throws IOException {
         HttpHeaders headers = delegate.headers();
         int status = delegate.status();
-        boolean compress = bigEnough
-                && status >= 200 && status != 204 && status != 206 && status != 304
-                && !headers.contains("Content-Encoding")
+        // A body the application encoded itself is its own business, Vary included (as with Tomcat).
+        boolean compressible = !headers.contains("Content-Encoding")
                 && compressibleType.test(headers.get("Content-Type"));
+        if (compressible) {
+            Vary.addAcceptEncoding(headers);
+        }
+        boolean compress = compressible && gzipAccepted && bigEnough
+                && status >= 200 && status != 204 && status != 206 && status != 304;
         if (compress) {
             decision = Decision.GZIP;
             delegate.contentLength(-1);
             headers.remove("Content-Length");
             headers.set("Content-Encoding", "gzip");
-            if (!headers.containsToken("Vary", "Accept-Encoding")) {
-                headers.add("Vary", "Accept-Encoding");
-            }
             target = new GZIPOutputStream(delegate.body(), 8192, true);
         } else {
             decision = Decision.PLAIN;

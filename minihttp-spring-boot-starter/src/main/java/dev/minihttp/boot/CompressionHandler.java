@@ -14,6 +14,11 @@ import org.springframework.util.MimeType;
  * {@code server.compression.*}: gzip for clients that accept it, for the configured media types,
  * above the minimum size, except for excluded user agents (regular expressions, as with Tomcat).
  * Done in front of the servlet container because the container has no compression of its own.
+ *
+ * <p>Every response of a compressible type carries {@code Vary: Accept-Encoding}, compressed or
+ * not: whether it is compressed depends on the request's {@code Accept-Encoding} (and
+ * {@code User-Agent}), so a shared cache must not hand a gzipped copy to a client that did not ask
+ * for it, nor a plain one stored for such a client to everybody else.
  */
 final class CompressionHandler implements Handler {
 
@@ -32,11 +37,10 @@ final class CompressionHandler implements Handler {
 
     @Override
     public void handle(Request request, Response response) throws Exception {
-        if (!acceptsGzip(request)) {
-            delegate.handle(request, response);
-            return;
-        }
-        CompressingResponse compressing = new CompressingResponse(response, this::isCompressible, minSize);
+        // Wrapped even when gzip is out of the question: the Vary field depends on the content
+        // type, which is known only once the application has set it.
+        CompressingResponse compressing =
+                new CompressingResponse(response, this::isCompressible, minSize, acceptsGzip(request));
         delegate.handle(request, compressing);
         if (!compressing.isSuspended()) {
             compressing.finish();

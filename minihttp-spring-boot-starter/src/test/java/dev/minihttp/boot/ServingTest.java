@@ -59,12 +59,17 @@ class ServingTest {
     }
 
     @Test
-    void answersAControllerExceptionWithBootsJsonError() throws Exception {
+    void answersAControllerExceptionWithBootsJsonError(CapturedOutput output) throws Exception {
         HttpResponse<String> response = Http.get(port, "/boom", "Accept", "application/json");
 
         assertThat(response.statusCode()).isEqualTo(500);
         assertThat(response.body()).contains("\"status\":500").contains("\"error\":\"Internal Server Error\"")
                 .contains("\"path\":\"/boom\"");
+        // The ERROR line itself (not only the stack trace under it) names what was counted, with its message.
+        Http.await(() -> output.getOut().contains("GET /boom] failed"));
+        String headline = output.getOut().lines().filter(line -> line.contains("GET /boom] failed"))
+                .findFirst().orElseThrow();
+        assertThat(headline).contains("ERROR").contains("java.lang.IllegalStateException: boom");
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.GracefulShutdownResult;
 import org.springframework.boot.web.server.PortInUseException;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -66,6 +67,15 @@ class StartupAndShutdownTest {
                 .contains("minihttp.threads must be at least 1, was 0");
         assertThatThrownBy(() -> run("--server.port=0", "--minihttp.max-request-body-size=-1B"))
                 .hasStackTraceContaining("minihttp.max-request-body-size must not be negative");
+    }
+
+    /** A property with more than one word is named as it is written in application.yml, not as the Java field. */
+    @Test
+    void invalidPropertyIsNamedInItsKebabCaseForm(CapturedOutput output) {
+        assertThatThrownBy(() -> run("--server.port=0", "--minihttp.queue-capacity=-1"))
+                .hasStackTraceContaining("minihttp.queue-capacity must be at least 0, was -1");
+        String printed = output.getOut() + output.getErr();
+        assertThat(printed).contains("Property: minihttp.queue-capacity").doesNotContain("queueCapacity");
     }
 
     @Test
@@ -166,6 +176,32 @@ class StartupAndShutdownTest {
         } finally {
             TestApp.release.countDown();
             inFlight.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Boot stops the server when the shutdown phase runs out while a request is still running;
+     * the graceful shutdown's callback must then say so, not report idle.
+     */
+    @Test
+    void stopDuringGracefulShutdownReportsRequestsActive() throws Exception {
+        ConfigurableApplicationContext context = run("--server.port=0", "--server.shutdown=graceful",
+                "--spring.lifecycle.timeout-per-shutdown-phase=20s");
+        MiniHttpWebServer server = (MiniHttpWebServer) ((WebServerApplicationContext) context).getWebServer();
+        CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(server.getPort(), "/block");
+        try {
+            assertThat(TestApp.entered.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<GracefulShutdownResult> result = new CompletableFuture<>();
+            server.shutDownGracefully(result::complete);
+            Http.await(() -> !server.stats().running());
+
+            server.stop();
+
+            assertThat(result.get(20, TimeUnit.SECONDS)).isEqualTo(GracefulShutdownResult.REQUESTS_ACTIVE);
+        } finally {
+            TestApp.release.countDown();
+            inFlight.handle((response, failure) -> null).get(30, TimeUnit.SECONDS);
+            context.close();
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.minihttp.server.ServerOptions;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -14,10 +16,14 @@ import org.springframework.validation.Validator;
  *
  * <p>Implements {@link Validator} so that Boot checks the values while binding them: an invalid
  * value fails startup through Boot's own bind-validation failure analysis, which names the
- * property, its value and where it was set.
+ * property as written in configuration ({@code minihttp.queue-capacity}), its value and where it
+ * was set (see {@link PropertyErrors}; the environment is what tells where).
  */
 @ConfigurationProperties("minihttp")
-public class MiniHttpProperties implements Validator {
+public class MiniHttpProperties implements Validator, EnvironmentAware {
+
+    /** Not a property: where rejected values are looked up to say where they were set. */
+    private transient Environment environment;
 
     /**
      * Most requests that run at once: the worker pool size (platform threads), or the concurrency
@@ -138,6 +144,11 @@ public class MiniHttpProperties implements Validator {
     }
 
     @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
+
+    @Override
     public boolean supports(Class<?> type) {
         return MiniHttpProperties.class.isAssignableFrom(type);
     }
@@ -145,56 +156,60 @@ public class MiniHttpProperties implements Validator {
     @Override
     public void validate(Object target, Errors errors) {
         MiniHttpProperties p = (MiniHttpProperties) target;
-        atLeast(errors, "threads", "minihttp.threads", p.threads, 1);
-        atLeast(errors, "queueCapacity", "minihttp.queue-capacity", p.queueCapacity, 0);
-        atLeast(errors, "ioThreads", "minihttp.io-threads", p.ioThreads, 1);
-        atLeast(errors, "maxConnections", "minihttp.max-connections", p.maxConnections, 1);
-        atLeast(errors, "maxHeaders", "minihttp.max-headers", p.maxHeaders, 1);
-        atLeast(errors, "maxKeepAliveRequests", "minihttp.max-keep-alive-requests", p.maxKeepAliveRequests, 0);
-        notNegative(errors, "maxRequestBodySize", "minihttp.max-request-body-size", p.maxRequestBodySize);
-        notNegative(errors, "bodyBufferThreshold", "minihttp.body-buffer-threshold", p.bodyBufferThreshold);
+        PropertyErrors rejected = new PropertyErrors(errors, environment);
+        atLeast(rejected, "minihttp.threads", p.threads, 1);
+        atLeast(rejected, "minihttp.queue-capacity", p.queueCapacity, 0);
+        atLeast(rejected, "minihttp.io-threads", p.ioThreads, 1);
+        atLeast(rejected, "minihttp.max-connections", p.maxConnections, 1);
+        atLeast(rejected, "minihttp.max-headers", p.maxHeaders, 1);
+        atLeast(rejected, "minihttp.max-keep-alive-requests", p.maxKeepAliveRequests, 0);
+        notNegative(rejected, "minihttp.max-request-body-size", p.maxRequestBodySize);
+        notNegative(rejected, "minihttp.body-buffer-threshold", p.bodyBufferThreshold);
         if (p.bodyBufferThreshold != null && p.bodyBufferThreshold.toBytes() > Integer.MAX_VALUE) {
-            errors.rejectValue("bodyBufferThreshold", "tooLarge",
+            rejected.reject("minihttp.body-buffer-threshold", p.bodyBufferThreshold, "tooLarge",
                     "minihttp.body-buffer-threshold must be at most 2GB, was " + p.bodyBufferThreshold);
         }
-        notNegative(errors, "queueTimeout", "minihttp.queue-timeout", p.queueTimeout);
-        positive(errors, "requestHeadTimeout", "minihttp.request-head-timeout", p.requestHeadTimeout);
-        positive(errors, "idleTimeout", "minihttp.idle-timeout", p.idleTimeout);
-        atLeast(errors, "reservedLane.threads", "minihttp.reserved-lane.threads", p.reservedLane.threads, 0);
-        atLeast(errors, "reservedLane.queueCapacity", "minihttp.reserved-lane.queue-capacity",
-                p.reservedLane.queueCapacity, 0);
+        notNegative(rejected, "minihttp.queue-timeout", p.queueTimeout);
+        positive(rejected, "minihttp.request-head-timeout", p.requestHeadTimeout);
+        positive(rejected, "minihttp.idle-timeout", p.idleTimeout);
+        atLeast(rejected, "minihttp.reserved-lane.threads", p.reservedLane.threads, 0);
+        atLeast(rejected, "minihttp.reserved-lane.queue-capacity", p.reservedLane.queueCapacity, 0);
         if (p.reservedLane.paths != null) {
             try {
                 // The engine's own rule for what a pattern may look like, checked while binding.
                 ServerOptions.builder().reservedPaths(p.reservedLane.paths).build();
             } catch (IllegalArgumentException | NullPointerException e) {
-                errors.rejectValue("reservedLane.paths", "invalid",
+                rejected.reject("minihttp.reserved-lane.paths", p.reservedLane.paths, "invalid",
                         "minihttp.reserved-lane.paths: " + e.getMessage());
             }
         }
     }
 
-    private static void atLeast(Errors errors, String field, String property, int value, int min) {
+    private static void atLeast(PropertyErrors rejected, String property, int value, int min) {
         if (value < min) {
-            errors.rejectValue(field, "tooSmall", property + " must be at least " + min + ", was " + value);
+            rejected.reject(property, value, "tooSmall",
+                    property + " must be at least " + min + ", was " + value);
         }
     }
 
-    private static void notNegative(Errors errors, String field, String property, DataSize value) {
+    private static void notNegative(PropertyErrors rejected, String property, DataSize value) {
         if (value == null || value.isNegative()) {
-            errors.rejectValue(field, "negative", property + " must not be negative, was " + value);
+            rejected.reject(property, value, "negative",
+                    property + " must not be negative, was " + value);
         }
     }
 
-    private static void notNegative(Errors errors, String field, String property, Duration value) {
+    private static void notNegative(PropertyErrors rejected, String property, Duration value) {
         if (value == null || value.isNegative()) {
-            errors.rejectValue(field, "negative", property + " must not be negative, was " + value);
+            rejected.reject(property, value, "negative",
+                    property + " must not be negative, was " + value);
         }
     }
 
-    private static void positive(Errors errors, String field, String property, Duration value) {
+    private static void positive(PropertyErrors rejected, String property, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            errors.rejectValue(field, "notPositive", property + " must be positive, was " + value);
+            rejected.reject(property, value, "notPositive",
+                    property + " must be positive, was " + value);
         }
     }
 
