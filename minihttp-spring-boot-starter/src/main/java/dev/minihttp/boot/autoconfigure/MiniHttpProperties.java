@@ -2,6 +2,10 @@ package dev.minihttp.boot.autoconfigure;
 
 import dev.minihttp.server.ServerOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
@@ -62,6 +66,12 @@ public class MiniHttpProperties implements Validator {
 
     private final AccessLog accessLog = new AccessLog();
 
+    /**
+     * More ports served in cleartext HTTP beside server.port, by the same threads, pool, limits and
+     * metrics (listeners named "additional-<port>", bound to server.address).
+     */
+    private List<Integer> additionalPorts = new ArrayList<>();
+
     /** The access log, one line per request through the SLF4J logger "minihttp.access". */
     public static class AccessLog {
 
@@ -103,6 +113,20 @@ public class MiniHttpProperties implements Validator {
         notNegative(errors, "queueTimeout", "minihttp.queue-timeout", p.queueTimeout);
         positive(errors, "requestHeadTimeout", "minihttp.request-head-timeout", p.requestHeadTimeout);
         positive(errors, "idleTimeout", "minihttp.idle-timeout", p.idleTimeout);
+        validateAdditionalPorts(errors, p.additionalPorts);
+    }
+
+    private static void validateAdditionalPorts(Errors errors, List<Integer> ports) {
+        Set<Integer> seen = new HashSet<>();
+        for (Integer port : ports == null ? List.<Integer>of() : ports) {
+            if (port == null || port < 0 || port > 65535) {
+                errors.rejectValue("additionalPorts", "outOfRange",
+                        "minihttp.additional-ports must hold ports between 0 and 65535, got " + port);
+            } else if (!seen.add(port)) {
+                errors.rejectValue("additionalPorts", "duplicate",
+                        "minihttp.additional-ports lists port " + port + " twice");
+            }
+        }
     }
 
     private static void atLeast(Errors errors, String field, String property, int value, int min) {
@@ -239,6 +263,14 @@ public class MiniHttpProperties implements Validator {
 
     public void setVirtualThreads(Boolean virtualThreads) {
         this.virtualThreads = virtualThreads;
+    }
+
+    public List<Integer> getAdditionalPorts() {
+        return additionalPorts;
+    }
+
+    public void setAdditionalPorts(List<Integer> additionalPorts) {
+        this.additionalPorts = additionalPorts;
     }
 
     public AccessLog getAccessLog() {

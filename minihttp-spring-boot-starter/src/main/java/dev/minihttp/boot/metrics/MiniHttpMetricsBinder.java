@@ -30,6 +30,9 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
                 bound.bindTo(registry);
                 miniHttp.onException(bound::refresh);
                 metrics = bound;
+                if (miniHttp.options().listeners().stream().anyMatch(l -> l.isSecure())) {
+                    new TlsHandshakeMetrics(miniHttp::tlsHandshakes, Tags.empty()).bindTo(registry);
+                }
             }
         }
     }
