@@ -27,7 +27,7 @@ class ConfigurationMetadataTest {
                 "minihttp.io-threads", "minihttp.max-connections", "minihttp.request-head-timeout",
                 "minihttp.idle-timeout", "minihttp.max-request-body-size", "minihttp.body-buffer-threshold",
                 "minihttp.max-headers", "minihttp.max-keep-alive-requests", "minihttp.virtual-threads",
-                "minihttp.access-log.enabled");
+                "minihttp.access-log.enabled", "minihttp.additional-ports");
         for (String name : expected) {
             assertThat(properties).as(name).containsKey(name);
             assertThat(properties.get(name).hasNonNull("description")).as(name + " description").isTrue();
