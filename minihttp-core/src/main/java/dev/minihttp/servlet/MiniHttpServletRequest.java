@@ -107,7 +107,8 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         }
         this.remoteAddr = peer;
         this.remotePort = peerPort;
-        this.scheme = forwardedScheme != null ? forwardedScheme : "http";
+        // The listener's own view unless a trusted proxy says otherwise (TLS terminated in front).
+        this.scheme = forwardedScheme != null ? forwardedScheme : exchange.isSecure() ? "https" : "http";
         String authority = forwardedHost != null ? forwardedHost : hostHeader;
         InetSocketAddress local = exchange.localAddress();
         String name;
@@ -131,6 +132,10 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         }
         this.serverName = name;
         this.serverPort = port;
+        javax.net.ssl.SSLSession tls = exchange.sslSession();
+        if (tls != null) {
+            attributes.putAll(TlsRequestAttributes.of(tls));
+        }
     }
 
     // The client is the right-most address that is not itself a trusted proxy.
@@ -737,6 +742,11 @@ final class MiniHttpServletRequest implements HttpServletRequest {
     public synchronized String getRequestedSessionId() {
         if (!requestedSessionIdParsed) {
             requestedSessionIdParsed = true;
+            if (context.sslSessions()) {
+                // SSL tracking excludes the other modes: the id is the TLS session's.
+                javax.net.ssl.SSLSession tls = exchange.sslSession();
+                requestedSessionId = tls == null ? null : TlsRequestAttributes.sessionId(tls);
+            }
             MiniSessionCookieConfig config = (MiniSessionCookieConfig) context.getSessionCookieConfig();
             if (context.urlSessions()) {
                 String fromUrl = UrlSessionTracking.sessionIdIn(exchange.path(), config.uriParameterName());
@@ -805,6 +815,15 @@ final class MiniHttpServletRequest implements HttpServletRequest {
         }
         if (cycle.response().isCommitted()) {
             throw new IllegalStateException("Cannot create a session after the response has been committed");
+        }
+        if (context.sslSessions()) {
+            // The TLS session id is the session id: nothing to send, the client presents it again.
+            String tlsId = getRequestedSessionId();
+            if (tlsId == null) {
+                throw new IllegalStateException("SSL session tracking needs a TLS connection with a session id");
+            }
+            session = context.sessions().create(tlsId);
+            return session;
         }
         session = context.sessions().create();
         if (context.cookieSessions()) {

@@ -77,6 +77,7 @@ public final class MiniServletContext implements ServletContext {
     private volatile java.util.function.Function<jakarta.servlet.http.Cookie, String> cookieSameSite = cookie -> null;
     private volatile boolean started;
     private volatile Set<SessionTrackingMode> sessionTrackingModes = EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
+    private volatile boolean tlsSessionTrackingSupported;
     private volatile ContainerTimer timer;
 
     MiniServletContext(String contextPath, ClassLoader classLoader) {
@@ -598,13 +599,19 @@ public final class MiniServletContext implements ServletContext {
     public void setSessionTrackingModes(Set<SessionTrackingMode> modes) {
         checkNotStarted();
         if (modes.contains(SessionTrackingMode.SSL)) {
-            // TLS session ids need TLS, which minihttp does not terminate yet.
-            throw new IllegalArgumentException("SSL session tracking is not supported");
+            // Tomcat's rules: SSL is a supported mode only when the container is served over TLS,
+            // and it cannot be combined with the others (the session id IS the TLS session's).
+            if (!tlsSessionTrackingSupported) {
+                throw new IllegalArgumentException("SSL session tracking is not supported: no TLS listener serves this context");
+            }
+            if (modes.size() > 1) {
+                throw new IllegalArgumentException("SSL session tracking cannot be combined with other modes, got " + modes);
+            }
         }
         sessionTrackingModes = modes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : EnumSet.copyOf(modes);
     }
 
-    /** Cookie and URL, as on Tomcat; SSL is only a default where TLS is on, which it is not yet. */
+    /** Cookie and URL, as on Tomcat; SSL is never a default, only a choice where TLS serves the context. */
     @Override
     public Set<SessionTrackingMode> getDefaultSessionTrackingModes() {
         return EnumSet.of(SessionTrackingMode.COOKIE, SessionTrackingMode.URL);
@@ -613,6 +620,16 @@ public final class MiniServletContext implements ServletContext {
     @Override
     public Set<SessionTrackingMode> getEffectiveSessionTrackingModes() {
         return EnumSet.copyOf(sessionTrackingModes.isEmpty() ? EnumSet.noneOf(SessionTrackingMode.class) : sessionTrackingModes);
+    }
+
+    /** Set by the container before start: a TLS listener serves this context, so SSL tracking is supported. */
+    void tlsSessionTrackingSupported(boolean supported) {
+        this.tlsSessionTrackingSupported = supported;
+    }
+
+    /** Whether sessions are tracked by the TLS session id (the only mode then). */
+    boolean sslSessions() {
+        return sessionTrackingModes.contains(SessionTrackingMode.SSL);
     }
 
     boolean cookieSessions() {

@@ -198,6 +198,16 @@ public final class ServletContainer {
         return this;
     }
 
+    /**
+     * Tells the container that a TLS listener serves it, which makes {@code SessionTrackingMode.SSL}
+     * a mode the application may choose (as Tomcat does when a connector has TLS on).
+     */
+    public ServletContainer servedOverTls(boolean overTls) {
+        checkNotInitialized();
+        context.tlsSessionTrackingSupported(overTls);
+        return this;
+    }
+
     /** Registers a {@link StaticResourceServlet} as "default" on "/" at start when nothing else maps "/". */
     public ServletContainer registerDefaultServlet(boolean register) {
         checkNotInitialized();

@@ -124,7 +124,11 @@ final class SessionStore {
     }
 
     MiniSession create() {
-        String id = newId();
+        return create(newId());
+    }
+
+    /** A session with an id chosen elsewhere (the TLS session's, under SSL tracking). */
+    MiniSession create(String id) {
         MiniSession session = new MiniSession(this, context, id, context.getSessionTimeout() * 60);
         sessions.put(id, session);
         for (HttpSessionListener listener : context.listeners(HttpSessionListener.class)) {

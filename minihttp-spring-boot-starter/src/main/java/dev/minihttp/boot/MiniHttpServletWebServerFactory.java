@@ -2,8 +2,11 @@ package dev.minihttp.boot;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import dev.minihttp.boot.ssl.ServerSslTls;
 import dev.minihttp.server.Handler;
+import dev.minihttp.server.ListenerOptions;
 import dev.minihttp.server.ServerOptions;
+import dev.minihttp.tls.TlsOptions;
 import dev.minihttp.servlet.ForwardedHeaders;
 import dev.minihttp.servlet.ServletContainer;
 import jakarta.servlet.ServletException;
@@ -11,6 +14,7 @@ import java.io.File;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private boolean allowTrace;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private final List<ListenerOptions> additionalListeners = new ArrayList<>();
 
     public MiniHttpServletWebServerFactory() {
     }
@@ -92,6 +97,18 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     }
 
     /**
+     * More addresses served beside the main port by the same threads, pool, limits and metrics
+     * (what Tomcat calls additional connectors). Names must be unique and not "main".
+     */
+    public void addAdditionalListeners(ListenerOptions... listeners) {
+        additionalListeners.addAll(Arrays.asList(listeners));
+    }
+
+    public List<ListenerOptions> getAdditionalListeners() {
+        return List.copyOf(additionalListeners);
+    }
+
+    /**
      * Sets up the servlet context now (initializers, listeners, filters), as Tomcat and Jetty do:
      * Boot needs the {@code ServletContext} while it refreshes the application context. The port
      * is bound, and load-on-startup servlets initialised, by {@link MiniHttpWebServer#start()}.
@@ -99,14 +116,18 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
         rejectUnsupportedFeatures();
+        // Key material first: a bad key store fails startup before any application code ran.
+        ServerSslTls ssl = Ssl.isEnabled(getSsl()) ? new ServerSslTls(getSsl(), getSslBundles()) : null;
+        TlsOptions tls = ssl != null ? ssl.load() : null;
         ServletContainer container = createContainer(initializers);
+        container.servedOverTls(tls != null);
         try {
             container.initialize();
         } catch (ServletException | RuntimeException e) {
             container.stop();
             throw new WebServerException("Unable to initialise the minihttp servlet container", e);
         }
-        ServerOptions options = engineOptions();
+        ServerOptions options = engineOptions(tls);
         MiniHttpWebServer[] holder = new MiniHttpWebServer[1];
         Handler handler = new ExceptionReports(container.handler(), () -> holder[0].exceptionReported());
         handler = new SaturationWarnings(handler, () -> holder[0].stats());
@@ -119,23 +140,28 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         }
         holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler,
                 getShutdown() == Shutdown.GRACEFUL ? shutdownTimeout : null);
+        if (ssl != null) {
+            MiniHttpWebServer webServer = holder[0];
+            ssl.onBundleUpdate(() -> webServer.reloadTls(ssl::load));
+        }
         return holder[0];
     }
 
     private void rejectUnsupportedFeatures() {
-        if (Ssl.isEnabled(getSsl())) {
-            throw new UnsupportedServerFeatureException("server.ssl.enabled", "TLS");
-        }
         if (getHttp2() != null && getHttp2().isEnabled()) {
             throw new UnsupportedServerFeatureException("server.http2.enabled", "HTTP/2");
         }
     }
 
-    private ServerOptions engineOptions() {
+    private ServerOptions engineOptions(TlsOptions tls) {
         InetAddress address = getAddress();
+        List<ListenerOptions> listeners = new ArrayList<>(serverOptions.additionalListeners());
+        listeners.addAll(additionalListeners);
         return serverOptions.toBuilder()
                 .host(address != null ? address.getHostAddress() : "0.0.0.0")
                 .port(Math.max(getPort(), 0))
+                .tls(tls)
+                .additionalListeners(listeners)
                 .serverHeader(getServerHeader())
                 .reservedPaths(underContextPath(serverOptions.reservedPaths()))
                 .build();

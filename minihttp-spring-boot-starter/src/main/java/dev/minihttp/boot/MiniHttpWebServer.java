@@ -1,13 +1,21 @@
 package dev.minihttp.boot;
 
 import dev.minihttp.server.Handler;
+import dev.minihttp.server.ListenerOptions;
 import dev.minihttp.server.MiniHttpServer;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.server.ServerStats;
 import dev.minihttp.servlet.ServletContainer;
+import dev.minihttp.tls.TlsOptions;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.GracefulShutdownCallback;
@@ -29,14 +37,15 @@ public class MiniHttpWebServer implements WebServer {
     private static final Logger log = LoggerFactory.getLogger(MiniHttpWebServer.class);
 
     private final ServletContainer container;
-    private final ServerOptions options;
+    /** Replaced when a certificate is reloaded, so a restart after {@link #stop()} keeps the new one. */
+    private volatile ServerOptions options;
     private final boolean listening;
     private final Handler handler;
     private final Duration gracefulShutdownTimeout;
     private final Object monitor = new Object();
     private volatile MiniHttpServer server;
     private volatile Runnable exceptionListener = () -> { };
-    private boolean started;
+    private volatile boolean started;
 
     /**
      * @param options                  the engine's options; {@code listening == false} (server.port=-1)
@@ -78,17 +87,58 @@ public class MiniHttpWebServer implements WebServer {
                 fresh.start();
             } catch (IOException e) {
                 fresh.stop();
-                PortInUseException.throwIfPortBindingException(e, options::port);
+                PortInUseException.throwIfPortBindingException(e, () -> clashingPort(e, options.port()));
                 throw new WebServerException("Unable to start minihttp on port " + options.port(), e);
             }
             server = fresh;
             started = true;
             String contextPath = container.context().getContextPath();
-            log.info("minihttp started on port {} (http/1.1){}: {} {} worker threads, queue capacity {}",
-                    fresh.port(), contextPath.isEmpty() ? "" : " with context path '" + contextPath + "'",
-                    options.workerThreads(), fresh.usesVirtualThreads() ? "virtual" : "platform",
-                    options.queueCapacity());
+            log.info("minihttp started on {} with context path '{}'", portsDescription(fresh.boundListeners()),
+                    contextPath.isEmpty() ? "/" : contextPath);
+            log.info("minihttp worker pool: {} {} threads, queue capacity {}", options.workerThreads(),
+                    fresh.usesVirtualThreads() ? "virtual" : "platform", options.queueCapacity());
         }
+    }
+
+    /** Boot's wording, as Tomcat logs it: "port 8080 (http)" or "ports 8443 (https), 8081 (http)". */
+    static String portsDescription(List<ListenerOptions> listeners) {
+        String ports = listeners.stream().map(l -> l.port() + " (" + l.scheme() + ")").collect(Collectors.joining(", "));
+        return (listeners.size() == 1 ? "port " : "ports ") + ports;
+    }
+
+    private static final Pattern LISTENER_PORT = Pattern.compile(": port (\\d+) \\(listener '");
+
+    /** The port the engine's bind failure names (it says which listener clashed), else the main one. */
+    static int clashingPort(IOException e, int mainPort) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher matcher = t.getMessage() == null ? null : LISTENER_PORT.matcher(t.getMessage());
+            if (matcher != null && matcher.find()) {
+                return Integer.parseInt(matcher.group(1));
+            }
+        }
+        return mainPort;
+    }
+
+    /**
+     * A TLS bundle changed (Boot's reload-on-update): loads the options again and gives them to the
+     * running engine, whose new connections use them while open ones keep theirs. Key material that
+     * fails to load is logged and the current certificate stays in use.
+     */
+    void reloadTls(Supplier<TlsOptions> reloaded) {
+        TlsOptions tls;
+        try {
+            tls = reloaded.get();
+        } catch (RuntimeException e) {
+            log.error("The updated TLS key material could not be loaded; the current certificate stays in use", e);
+            return;
+        }
+        synchronized (monitor) {
+            options = options.toBuilder().tls(tls).build();
+            if (started && server.isRunning()) {
+                server.updateTls(ServerOptions.MAIN_LISTENER, tls);
+            }
+        }
+        log.info("minihttp reloaded the TLS key material of listener '{}'", ServerOptions.MAIN_LISTENER);
     }
 
     @Override
@@ -105,9 +155,20 @@ public class MiniHttpWebServer implements WebServer {
         container.stop();
     }
 
+    /** The main listener's bound port while the server runs; -1 before start and after stop (as Tomcat). */
     @Override
     public int getPort() {
-        return server.port();
+        return started ? server.port() : -1;
+    }
+
+    /** Every listener with its bound port (main first) while the server runs; empty otherwise. */
+    public List<ListenerOptions> boundListeners() {
+        return started ? server.boundListeners() : List.of();
+    }
+
+    /** TLS handshakes since start by outcome ("success" or the failure's reason); empty without TLS. */
+    public Map<String, Long> tlsHandshakes() {
+        return server.tlsHandshakes();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.minihttp.boot.actuate;
 
 import dev.minihttp.boot.MiniHttpWebServer;
+import dev.minihttp.server.ListenerOptions;
 import dev.minihttp.server.ServerOptions;
 import dev.minihttp.server.ServerStats;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public class MiniHttpEndpoint {
         ServerStats stats = server.stats();
         result.put("running", stats.running());
         result.put("port", server.getPort());
+        result.put("listeners", listeners(server));
+        result.put("tlsHandshakes", server.tlsHandshakes());
         result.put("config", config(server.options()));
         result.put("snapshot", snapshot(stats));
         result.put("workers", workers(stats.workers()));
@@ -63,6 +66,19 @@ public class MiniHttpEndpoint {
         result.put("queueWaitMaxMillis", TimeUnit.NANOSECONDS.toMillis(lane.queueWaitMaxNanos()));
         result.put("workers", workers(lane.workers()));
         return result;
+    }
+
+    /** Each listener (main first) with its bound port and scheme; empty while stopped. */
+    private static List<Map<String, Object>> listeners(MiniHttpWebServer server) {
+        List<Map<String, Object>> listeners = new ArrayList<>();
+        for (ListenerOptions listener : server.boundListeners()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", listener.name());
+            entry.put("port", listener.port());
+            entry.put("scheme", listener.scheme());
+            listeners.add(entry);
+        }
+        return listeners;
     }
 
     private static Map<String, Object> config(ServerOptions options) {

@@ -2,7 +2,10 @@ package dev.minihttp.boot.autoconfigure;
 
 import dev.minihttp.server.ServerOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.Environment;
@@ -74,6 +77,12 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
     private boolean allowTrace = false;
 
     private final AccessLog accessLog = new AccessLog();
+
+    /**
+     * More ports served in cleartext HTTP beside server.port, by the same threads, pool, limits and
+     * metrics (listeners named "additional-<port>", bound to server.address).
+     */
+    private List<Integer> additionalPorts = new ArrayList<>();
 
     /** The access log, one line per request through the SLF4J logger "minihttp.access". */
     public static class AccessLog {
@@ -181,6 +190,20 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
             } catch (IllegalArgumentException | NullPointerException e) {
                 rejected.reject("minihttp.reserved-lane.paths", p.reservedLane.paths, "invalid",
                         "minihttp.reserved-lane.paths: " + e.getMessage());
+            }
+        }
+        validateAdditionalPorts(rejected, p.additionalPorts);
+    }
+
+    private static void validateAdditionalPorts(PropertyErrors rejected, List<Integer> ports) {
+        Set<Integer> seen = new HashSet<>();
+        for (Integer port : ports == null ? List.<Integer>of() : ports) {
+            if (port == null || port < 0 || port > 65535) {
+                rejected.reject("minihttp.additional-ports", ports, "outOfRange",
+                        "minihttp.additional-ports must hold ports between 0 and 65535, got " + port);
+            } else if (!seen.add(port)) {
+                rejected.reject("minihttp.additional-ports", ports, "duplicate",
+                        "minihttp.additional-ports lists port " + port + " twice");
             }
         }
     }
@@ -333,6 +356,14 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
     public void setAllowTrace(boolean allowTrace) {
         this.allowTrace = allowTrace;
+    }
+
+    public List<Integer> getAdditionalPorts() {
+        return additionalPorts;
+    }
+
+    public void setAdditionalPorts(List<Integer> additionalPorts) {
+        this.additionalPorts = additionalPorts;
     }
 
     public AccessLog getAccessLog() {

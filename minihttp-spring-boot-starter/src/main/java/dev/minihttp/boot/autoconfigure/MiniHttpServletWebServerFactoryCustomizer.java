@@ -1,6 +1,7 @@
 package dev.minihttp.boot.autoconfigure;
 
 import dev.minihttp.boot.MiniHttpServletWebServerFactory;
+import dev.minihttp.server.ListenerOptions;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.cloud.CloudPlatform;
@@ -48,9 +49,19 @@ public class MiniHttpServletWebServerFactoryCustomizer
         factory.setServerOptions(options.build());
         factory.setAccessLogEnabled(properties.getAccessLog().isEnabled());
         factory.setAllowTrace(properties.isAllowTrace());
+        addAdditionalPorts(factory);
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",
                 Duration.class, Duration.ofSeconds(30)));
+    }
+
+    /** minihttp.additional-ports: cleartext listeners on server.address, named after their port. */
+    private void addAdditionalPorts(MiniHttpServletWebServerFactory factory) {
+        java.net.InetAddress address = serverProperties.getAddress();
+        String host = address != null ? address.getHostAddress() : "0.0.0.0";
+        for (Integer port : properties.getAdditionalPorts()) {
+            factory.addAdditionalListeners(ListenerOptions.plain("additional-" + port, host, port));
+        }
     }
 
     private boolean useForwardHeaders() {

@@ -16,6 +16,8 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
 
     private final MeterRegistry registry;
     private volatile MiniHttpMetrics metrics;
+    /** Held here because Micrometer's function counters keep only a weak reference to it. */
+    private volatile TlsHandshakeMetrics tlsMetrics;
 
     public MiniHttpMetricsBinder(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +32,11 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
                 bound.bindTo(registry);
                 miniHttp.onException(bound::refresh);
                 metrics = bound;
+                if (miniHttp.options().listeners().stream().anyMatch(l -> l.isSecure())) {
+                    TlsHandshakeMetrics tls = new TlsHandshakeMetrics(miniHttp::tlsHandshakes, Tags.empty());
+                    tls.bindTo(registry);
+                    tlsMetrics = tls;
+                }
             }
         }
     }
