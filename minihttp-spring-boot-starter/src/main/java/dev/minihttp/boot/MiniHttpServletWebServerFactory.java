@@ -236,16 +236,18 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     /**
      * server.servlet.session.*: the timeout, and persistence in {@code SESSIONS.ser} in the store
      * directory (Boot's application temp "servlet-sessions" when unset), as Boot's Tomcat factory
-     * does. Tracking modes arrive through Boot's session initializer; SSL tracking needs TLS,
-     * which minihttp does not terminate yet, so it fails here, naming the property.
+     * does. Tracking modes arrive through Boot's session initializer; SSL tracking needs the main
+     * listener to speak TLS (server.ssl), so without it startup fails here, naming the property.
      */
     private void configureSessions(ServletContainer container) {
         Session session = settings.getSession();
         if (session.getTimeout() != null) {
             container.sessionTimeout(session.getTimeout());
         }
-        if (session.getTrackingModes() != null && session.getTrackingModes().contains(Session.SessionTrackingMode.SSL)) {
-            throw new UnsupportedServerFeatureException("server.servlet.session.tracking-modes", "SSL session tracking");
+        if (session.getTrackingModes() != null && session.getTrackingModes().contains(Session.SessionTrackingMode.SSL)
+                && !Ssl.isEnabled(getSsl())) {
+            throw new WebServerException("server.servlet.session.tracking-modes=ssl needs TLS on the main port "
+                    + "(server.ssl.enabled=true with key material)", null);
         }
         if (session.isPersistent()) {
             File directory;
