@@ -222,8 +222,11 @@ public final class TlsChannel {
                 // After a TLS 1.2 handshake a client sends handshake records only to renegotiate,
                 // which buys it nothing we support and costs the server a handshake. (TLS 1.3 has
                 // no renegotiation; its post-handshake messages are handled by the engine.)
+                // The connection is dropped without a close_notify: a graceful close would tell the
+                // client the session ended normally (testssl.sh reads that as renegotiation allowed).
                 failureReason = "renegotiation";
                 events.handshakeFailed("renegotiation");
+                state = State.CLOSED;
                 throw new SSLException("client-initiated renegotiation refused");
             }
             SSLEngineResult result;
