@@ -57,9 +57,12 @@ final class ReservedPaths {
     }
 
     boolean matches(String rawPath) {
-        if (rawPath == null || !isCanonical(rawPath)) {
-            return false;
-        }
+        // Every request asks: the cheap comparisons first, the scan of the whole path only for a
+        // path that would take the lane.
+        return rawPath != null && matchesAsWritten(rawPath) && isCanonical(rawPath);
+    }
+
+    private boolean matchesAsWritten(String rawPath) {
         for (String path : exact) {
             if (path.equals(rawPath)) {
                 return true;
