@@ -2,6 +2,7 @@ package dev.minihttp.servlet;
 
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +24,26 @@ final class TlsRequestAttributes {
     private TlsRequestAttributes() {
     }
 
-    /** The attributes for one TLS session, in the order getAttributeNames lists them. */
+    /** Where a session keeps its attributes once computed (SSLSession's own application data). */
+    private static final String CACHED = TlsRequestAttributes.class.getName();
+
+    /**
+     * The attributes for one TLS session, in the order getAttributeNames lists them; unmodifiable.
+     * Computed once per TLS session and kept on it, since every request of a keep-alive connection
+     * asks for the same (and the hex id and the chain copy would otherwise be made per request).
+     */
+    @SuppressWarnings("unchecked")
     static Map<String, Object> of(SSLSession session) {
+        Object cached = session.getValue(CACHED);
+        if (cached instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        Map<String, Object> attributes = Collections.unmodifiableMap(compute(session));
+        session.putValue(CACHED, attributes);
+        return attributes;
+    }
+
+    private static Map<String, Object> compute(SSLSession session) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         X509Certificate[] chain = peerChain(session);
         if (chain != null) {
