@@ -102,6 +102,7 @@ final class Connection {
         this.parser = new RequestHeadParser(server.parserLimits());
         this.acceptedNanos = System.nanoTime();
         this.idleSinceNanos = acceptedNanos;
+        transport.whenTasksDone(() -> loop.execute(this::resumeAfterTasks));
     }
 
     InetSocketAddress remoteAddress() {
@@ -151,6 +152,10 @@ final class Connection {
             return;
         }
         if (read == 0) {
+            if (transport.awaitingTasks()) {
+                // A TLS handshake's tasks run elsewhere; resumeAfterTasks reads again.
+                setInterest(key.interestOps() & ~SelectionKey.OP_READ);
+            }
             return;
         }
         buffer.flip();
@@ -413,6 +418,22 @@ final class Connection {
         closeAfterFlush = false;
         lingerDeadlineNanos = System.nanoTime() + LINGER_NANOS;
         setInterest(SelectionKey.OP_READ);
+    }
+
+    /** On the I/O thread, once the transport's tasks are done: watch the socket again and go on reading. */
+    private void resumeAfterTasks() {
+        if (state == State.CLOSED || !key.isValid()) {
+            return;
+        }
+        if (!inputClosed) {
+            setInterest(key.interestOps() | SelectionKey.OP_READ);
+        }
+        try {
+            onReadable(loop.readBuffer());
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing connection {} after {}", id, e.toString());
+            close();
+        }
     }
 
     // ---- writing (I/O thread) ----------------------------------------------------------------

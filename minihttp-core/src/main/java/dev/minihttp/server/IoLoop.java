@@ -69,6 +69,11 @@ final class IoLoop implements Runnable {
     }
 
     /** Runs {@code task} on this loop's thread. */
+    /** The loop's read buffer, for a connection reading outside {@code handleSelected} (on this thread only). */
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
     void execute(Runnable task) {
         tasks.add(task);
         if (Thread.currentThread() != thread) {

@@ -9,6 +9,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * One bound listening socket of a server and what its connections speak. Its TLS options can be
@@ -21,13 +22,17 @@ final class Listener {
     private final ServerSocketChannel channel;
     private final int port;
     private final TlsChannel.Events tlsEvents;
+    /** Where TLS handshakes' delegated tasks run (null: on the I/O thread). */
+    private final Executor handshakeTasks;
     private volatile TlsOptions tls;
 
-    private Listener(ListenerOptions options, ServerSocketChannel channel, int port, TlsChannel.Events tlsEvents) {
+    private Listener(ListenerOptions options, ServerSocketChannel channel, int port, TlsChannel.Events tlsEvents,
+            Executor handshakeTasks) {
         this.options = options;
         this.channel = channel;
         this.port = port;
         this.tlsEvents = tlsEvents;
+        this.handshakeTasks = handshakeTasks;
         this.tls = options.tls();
     }
 
@@ -35,7 +40,8 @@ final class Listener {
      * Binds the listener's address. A port that is taken throws a {@link BindException} whose
      * message names the port and the listener, so the caller's report says which one clashed.
      */
-    static Listener bind(ListenerOptions options, int backlog, TlsChannel.Events tlsEvents) throws IOException {
+    static Listener bind(ListenerOptions options, int backlog, TlsChannel.Events tlsEvents, Executor handshakeTasks)
+            throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -51,7 +57,7 @@ final class Listener {
             throw e;
         }
         int bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        return new Listener(options, channel, bound, tlsEvents);
+        return new Listener(options, channel, bound, tlsEvents, handshakeTasks);
     }
 
     ServerSocketChannel channel() {
@@ -85,6 +91,7 @@ final class Listener {
     /** The transport for a connection accepted on this listener. */
     Transport transportFor(SocketChannel socket) {
         TlsOptions current = tls;
-        return current == null ? new PlainTransport(socket) : new TlsTransport(socket, new TlsChannel(socket, current, tlsEvents));
+        return current == null ? new PlainTransport(socket)
+                : new TlsTransport(socket, new TlsChannel(socket, current, tlsEvents, handshakeTasks));
     }
 }

@@ -1,6 +1,7 @@
 package dev.minihttp.server;
 
 import dev.minihttp.http.ParserLimits;
+import dev.minihttp.tls.HandshakeTaskPool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,8 @@ public final class MiniHttpServer implements AutoCloseable {
     private volatile int port = -1;
     private volatile List<Listener> listeners = List.of();
     private IoLoop[] loops;
+    /** Runs TLS handshakes' delegated tasks; null without TLS listeners or when they run on the I/O threads. */
+    private HandshakeTaskPool handshakeTasks;
     private WorkerPool pool;
     private ReservedLane lane;
     private boolean virtualThreads;
@@ -77,13 +80,17 @@ public final class MiniHttpServer implements AutoCloseable {
                 log.warn("Virtual threads were asked for but need JDK 21+ (this is {}); using platform threads",
                         Runtime.version());
             }
+            boolean anyTls = options.listeners().stream().anyMatch(ListenerOptions::isSecure);
+            handshakeTasks = anyTls && options.tlsHandshakeThreads() > 0
+                    ? new HandshakeTaskPool(options.tlsHandshakeThreads()) : null;
             List<Listener> bound = new ArrayList<>();
             try {
                 for (ListenerOptions listenerOptions : options.listeners()) {
-                    bound.add(Listener.bind(listenerOptions, options.acceptBacklog(), tlsHandshakes));
+                    bound.add(Listener.bind(listenerOptions, options.acceptBacklog(), tlsHandshakes, handshakeTasks));
                 }
             } catch (IOException | RuntimeException e) {
                 bound.forEach(MiniHttpServer::closeQuietly);
+                closeHandshakeTasks();
                 throw e;
             }
             listeners = List.copyOf(bound);
@@ -210,6 +217,7 @@ public final class MiniHttpServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closeListener();
+        closeHandshakeTasks();
         pool.stop();
         lane.stop();
         for (Path file : List.copyOf(tempFiles)) {
@@ -300,6 +308,12 @@ public final class MiniHttpServer implements AutoCloseable {
             });
         }
         done.await(5, TimeUnit.SECONDS);
+    }
+
+    private void closeHandshakeTasks() {
+        if (handshakeTasks != null) {
+            handshakeTasks.close();
+        }
     }
 
     private void closeListener() {

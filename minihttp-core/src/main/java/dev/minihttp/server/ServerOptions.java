@@ -21,6 +21,9 @@ import java.util.Set;
  *                              none named "main")
  * @param acceptBacklog         the listen backlog passed to the kernel
  * @param ioThreads             selector threads that read, parse, buffer and write
+ * @param tlsHandshakeThreads   threads that run TLS handshakes' CPU-heavy tasks (started on demand, ended when idle),
+ *                              so a burst of new TLS connections does not stall the I/O threads; 0 runs them
+ *                              on the I/O thread
  * @param workerThreads         the most requests that run at once (platform threads, or the
  *                              concurrency limit in virtual-thread mode); workers start on demand
  * @param virtualThreads        run requests on virtual threads (JDK 21+; ignored with a warning on 17)
@@ -56,6 +59,7 @@ public record ServerOptions(
         List<ListenerOptions> additionalListeners,
         int acceptBacklog,
         int ioThreads,
+        int tlsHandshakeThreads,
         int workerThreads,
         boolean virtualThreads,
         int queueCapacity,
@@ -92,6 +96,7 @@ public record ServerOptions(
         }
         requireAtLeast("acceptBacklog", acceptBacklog, 1);
         requireAtLeast("ioThreads", ioThreads, 1);
+        requireAtLeast("tlsHandshakeThreads", tlsHandshakeThreads, 0);
         requireAtLeast("workerThreads", workerThreads, 1);
         requireAtLeast("queueCapacity", queueCapacity, 0);
         requireNotNegative("queueTimeout", queueTimeout);
@@ -174,6 +179,8 @@ public record ServerOptions(
         private List<ListenerOptions> additionalListeners = List.of();
         private int acceptBacklog = 1024;
         private int ioThreads = 1;
+        // One per core: the tasks are pure CPU, and there is nothing to gain from more.
+        private int tlsHandshakeThreads = Runtime.getRuntime().availableProcessors();
         private int workerThreads = 200;
         private boolean virtualThreads = false;
         private int queueCapacity = 1000;
@@ -210,6 +217,7 @@ public record ServerOptions(
             additionalListeners = o.additionalListeners;
             acceptBacklog = o.acceptBacklog;
             ioThreads = o.ioThreads;
+            tlsHandshakeThreads = o.tlsHandshakeThreads;
             workerThreads = o.workerThreads;
             virtualThreads = o.virtualThreads;
             queueCapacity = o.queueCapacity;
@@ -241,6 +249,7 @@ public record ServerOptions(
         public Builder additionalListeners(List<ListenerOptions> additionalListeners) { this.additionalListeners = additionalListeners; return this; }
         public Builder acceptBacklog(int acceptBacklog) { this.acceptBacklog = acceptBacklog; return this; }
         public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
+        public Builder tlsHandshakeThreads(int tlsHandshakeThreads) { this.tlsHandshakeThreads = tlsHandshakeThreads; return this; }
         public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
         public Builder virtualThreads(boolean virtualThreads) { this.virtualThreads = virtualThreads; return this; }
         public Builder queueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; return this; }
@@ -266,8 +275,8 @@ public record ServerOptions(
         public Builder reservedPaths(List<String> reservedPaths) { this.reservedPaths = reservedPaths; return this; }
 
         public ServerOptions build() {
-            return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, workerThreads, virtualThreads,
-                    queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
+            return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, tlsHandshakeThreads,
+                    workerThreads, virtualThreads, queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
                     outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds,

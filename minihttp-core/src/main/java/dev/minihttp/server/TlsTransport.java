@@ -57,4 +57,14 @@ final class TlsTransport implements Transport {
     public SSLSession session() {
         return tls.session();
     }
+
+    @Override
+    public boolean awaitingTasks() {
+        return tls.awaitingTasks();
+    }
+
+    @Override
+    public void whenTasksDone(Runnable callback) {
+        tls.whenTasksDone(callback);
+    }
 }

@@ -37,4 +37,16 @@ interface Transport {
 
     /** The TLS session once established, else null. */
     SSLSession session();
+
+    /**
+     * True while the transport's own work runs on another thread (a TLS handshake's delegated
+     * tasks): reading returns nothing until then, so the owner stops watching the socket for input.
+     */
+    default boolean awaitingTasks() {
+        return false;
+    }
+
+    /** Sets what runs, on another thread, when {@link #awaitingTasks()} turns false again. */
+    default void whenTasksDone(Runnable callback) {
+    }
 }

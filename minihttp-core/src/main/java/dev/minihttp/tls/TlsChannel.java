@@ -6,6 +6,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -28,9 +30,16 @@ import javax.net.ssl.SSLSession;
  *
  * <p>SNIFFING reads the ClientHello before any {@code SSLEngine} exists, because the engine's
  * certificate is fixed once it is created: the server name chooses the context. The handshake
- * then runs inside {@link #read}: unwrap what arrived, wrap what the engine wants to send, run
- * its delegated tasks inline (they are the signature and key-exchange work of one handshake, a
- * millisecond or two; see docs/tls.md for the measurement).
+ * then runs inside {@link #read}: unwrap what arrived, wrap what the engine wants to send.
+ *
+ * <p>The engine's delegated tasks (the key exchange and signature of a handshake, a millisecond or
+ * two of CPU each; docs/tls.md has the measurement) run on the {@code tasks} executor when there is
+ * one, so they do not stall every other connection of the I/O thread: while they run the channel
+ * touches neither the socket nor the engine ({@link #awaitingTasks()} is true and {@link #read}
+ * returns 0; the owner stops reading), and when they are done the {@code whenTasksDone} callback
+ * asks the owner to call {@link #read} again on its own thread. A task that failed left its
+ * exception in the engine, which throws it from the next wrap or unwrap: that call is ours, on
+ * the owner's thread, so the failure is reported and its alert sent as if the task had run inline.
  *
  * <p>Locking: {@code wrap} and everything that touches the outgoing buffer run under this
  * object's monitor, so the I/O thread's handshake and close writes never interleave with a
@@ -64,6 +73,12 @@ public final class TlsChannel {
     private final SocketChannel channel;
     private final TlsOptions options;
     private final Events events;
+    /** Where delegated tasks run; null runs them inline on the caller's thread. */
+    private final Executor tasks;
+    private volatile boolean tasksRunning;
+    /** Set by the read that handed tasks to the executor, for that read only (the owner's thread). */
+    private boolean tasksHandedOut;
+    private volatile Runnable whenTasksDone;
     private ByteBuffer netIn = ByteBuffer.allocate(MAX_RECORD_BYTES);
     /** Ciphertext not yet taken by the socket, always in read mode (position..limit). */
     private ByteBuffer netOut = ByteBuffer.allocate(MAX_RECORD_BYTES);
@@ -73,11 +88,29 @@ public final class TlsChannel {
     private boolean outcomeReported;
     private String failureReason;
 
-    public TlsChannel(SocketChannel channel, TlsOptions options, Events events) {
+    /**
+     * @param tasks where the handshake's delegated tasks run, or null to run them inline in
+     *              {@link #read}; with an executor, set {@link #whenTasksDone} before the first read
+     */
+    public TlsChannel(SocketChannel channel, TlsOptions options, Events events, Executor tasks) {
         this.channel = channel;
         this.options = options;
         this.events = events;
+        this.tasks = tasks;
         netOut.limit(0);
+    }
+
+    /**
+     * What to do when delegated tasks that ran elsewhere are done, called on the executor's thread:
+     * the owner schedules a {@link #read} on its own thread (the handshake goes on there).
+     */
+    public void whenTasksDone(Runnable callback) {
+        this.whenTasksDone = callback;
+    }
+
+    /** True while delegated tasks run elsewhere: the owner should not wait for the socket to be readable. */
+    public boolean awaitingTasks() {
+        return tasksRunning;
     }
 
     /** The negotiated session once the handshake is complete, else null. */
@@ -108,6 +141,10 @@ public final class TlsChannel {
         if (state == State.CLOSED) {
             return -1;
         }
+        if (tasksRunning) {
+            return 0; // the engine is the task's until whenTasksDone
+        }
+        tasksHandedOut = false;
         int read = channel.read(netIn);
         netIn.flip();
         int produced;
@@ -118,6 +155,13 @@ public final class TlsChannel {
             produced = unwrapAvailable(dst);
         } finally {
             netIn.compact();
+        }
+        if (tasksHandedOut) {
+            // Not a word to the engine until whenTasksDone has run (the tasks may be done already,
+            // so tasksRunning cannot tell): a task that fails closes the engine's inbound side, and
+            // asking now would take that failure for the client's EOF and lose its reason.
+            tasksHandedOut = false;
+            return produced;
         }
         if (produced == 0 && (read < 0 || engine.isInboundDone())) {
             return endOfStream();
@@ -203,7 +247,9 @@ public final class TlsChannel {
         while (true) {
             HandshakeStatus status = engine.getHandshakeStatus();
             if (status == HandshakeStatus.NEED_TASK) {
-                runDelegatedTasks();
+                if (startDelegatedTasks()) {
+                    return produced; // read again once whenTasksDone has run
+                }
                 continue;
             }
             if (status == HandshakeStatus.NEED_WRAP) {
@@ -264,7 +310,45 @@ public final class TlsChannel {
         }
     }
 
-    private void runDelegatedTasks() {
+    /**
+     * Runs the engine's delegated tasks: on the executor (true: they are running, the handshake
+     * waits for {@code whenTasksDone}) or inline (false: done, the handshake can go on).
+     */
+    private boolean startDelegatedTasks() {
+        Runnable first = engine.getDelegatedTask();
+        if (first == null) {
+            return false;
+        }
+        if (tasks != null) {
+            tasksRunning = true;
+            try {
+                tasks.execute(() -> runTasksThenResume(first));
+                tasksHandedOut = true;
+                return true;
+            } catch (RejectedExecutionException stopping) {
+                tasksRunning = false; // the server is stopping: finish this handshake's work here
+            }
+        }
+        first.run();
+        runRemainingTasks();
+        return false;
+    }
+
+    private void runTasksThenResume(Runnable first) {
+        try {
+            first.run();
+            runRemainingTasks();
+        } finally {
+            // A task's failure stays inside the engine until the owner's next read: nothing is lost here.
+            tasksRunning = false;
+            Runnable resume = whenTasksDone;
+            if (resume != null) {
+                resume.run();
+            }
+        }
+    }
+
+    private void runRemainingTasks() {
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
             task.run();
@@ -327,10 +411,12 @@ public final class TlsChannel {
         }
         // A handshake that stopped on a full socket goes on with its own writes; what it then wants
         // to read may already be buffered (hasBufferedInput): the owner reads it next.
-        while (state == State.HANDSHAKING) {
+        while (state == State.HANDSHAKING && !tasksRunning) {
             HandshakeStatus status = engine.getHandshakeStatus();
             if (status == HandshakeStatus.NEED_TASK) {
-                runDelegatedTasks();
+                if (startDelegatedTasks()) {
+                    break; // the owner reads again once whenTasksDone has run
+                }
             } else if (status == HandshakeStatus.NEED_WRAP) {
                 if (!wrapHandshake()) {
                     return false;

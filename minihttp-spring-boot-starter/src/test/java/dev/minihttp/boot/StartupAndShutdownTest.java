@@ -68,6 +68,8 @@ class StartupAndShutdownTest {
                 .contains("minihttp.threads must be at least 1, was 0");
         assertThatThrownBy(() -> run("--server.port=0", "--minihttp.max-request-body-size=-1B"))
                 .hasStackTraceContaining("minihttp.max-request-body-size must not be negative");
+        assertThatThrownBy(() -> run("--server.port=0", "--minihttp.tls-handshake-threads=-1"))
+                .hasStackTraceContaining("minihttp.tls-handshake-threads must be at least 0, was -1");
     }
 
     /** A property with more than one word is named as it is written in application.yml, not as the Java field. */

@@ -88,6 +88,7 @@ public class MiniHttpEndpoint {
         config.put("queueCapacity", options.queueCapacity());
         config.put("queueTimeout", options.queueTimeout().toString());
         config.put("ioThreads", options.ioThreads());
+        config.put("tlsHandshakeThreads", options.tlsHandshakeThreads());
         config.put("maxConnections", options.maxConnections());
         config.put("requestHeadTimeout", options.requestHeadTimeout().toString());
         config.put("idleTimeout", options.idleTimeout().toString());

@@ -43,6 +43,13 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
     /** Selector threads that accept, read, parse, buffer and write; they never run application code. */
     private int ioThreads = 1;
 
+    /**
+     * Threads that run the CPU-heavy part of TLS handshakes (key exchange, signatures), started on
+     * demand and ended when idle, so new HTTPS connections do not stall the I/O threads; 0 runs it
+     * on the I/O threads. Default: one per CPU.
+     */
+    private Integer tlsHandshakeThreads;
+
     /** Most open connections; beyond it the server stops accepting until one closes. */
     private int maxConnections = 8192;
 
@@ -169,6 +176,9 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         atLeast(rejected, "minihttp.threads", p.threads, 1);
         atLeast(rejected, "minihttp.queue-capacity", p.queueCapacity, 0);
         atLeast(rejected, "minihttp.io-threads", p.ioThreads, 1);
+        if (p.tlsHandshakeThreads != null) {
+            atLeast(rejected, "minihttp.tls-handshake-threads", p.tlsHandshakeThreads, 0);
+        }
         atLeast(rejected, "minihttp.max-connections", p.maxConnections, 1);
         atLeast(rejected, "minihttp.max-headers", p.maxHeaders, 1);
         atLeast(rejected, "minihttp.max-keep-alive-requests", p.maxKeepAliveRequests, 0);
@@ -238,6 +248,9 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
     /** Copies these values onto the engine's options. */
     ServerOptions.Builder applyTo(ServerOptions.Builder options, boolean virtualThreadsByDefault) {
+        if (tlsHandshakeThreads != null) {
+            options.tlsHandshakeThreads(tlsHandshakeThreads); // else the engine's default, one per CPU
+        }
         return options.workerThreads(threads)
                 .queueCapacity(queueCapacity)
                 .queueTimeout(queueTimeout)
@@ -284,6 +297,14 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
     public void setIoThreads(int ioThreads) {
         this.ioThreads = ioThreads;
+    }
+
+    public Integer getTlsHandshakeThreads() {
+        return tlsHandshakeThreads;
+    }
+
+    public void setTlsHandshakeThreads(Integer tlsHandshakeThreads) {
+        this.tlsHandshakeThreads = tlsHandshakeThreads;
     }
 
     public int getMaxConnections() {
