@@ -194,7 +194,7 @@ public final class TlsChannel {
             }
             case NOT_TLS -> throw failure("not_tls", new SSLException("not a TLS ClientHello"));
             default -> {
-                engine = createEngine(options.contextFor(hello.serverName()));
+                engine = createEngine(options.certificateFor(hello.serverName()));
                 state = State.HANDSHAKING;
                 engine.beginHandshake();
                 return true;
@@ -202,14 +202,15 @@ public final class TlsChannel {
         }
     }
 
-    private SSLEngine createEngine(SSLContext context) {
+    private SSLEngine createEngine(ServerNameCertificate certificate) {
+        SSLContext context = certificate.context();
         SSLEngine created = context.createSSLEngine();
         created.setUseClientMode(false);
         SSLParameters parameters = created.getSSLParameters();
-        parameters.setProtocols(options.protocols().isEmpty()
-                ? TlsDefaults.PROTOCOLS.toArray(String[]::new) : options.protocols().toArray(String[]::new));
-        parameters.setCipherSuites(options.cipherSuites().isEmpty()
-                ? TlsDefaults.cachedCipherSuites(context) : options.cipherSuites().toArray(String[]::new));
+        parameters.setProtocols(certificate.protocols().isEmpty()
+                ? TlsDefaults.PROTOCOLS.toArray(String[]::new) : certificate.protocols().toArray(String[]::new));
+        parameters.setCipherSuites(certificate.cipherSuites().isEmpty()
+                ? TlsDefaults.cachedCipherSuites(context) : certificate.cipherSuites().toArray(String[]::new));
         parameters.setUseCipherSuitesOrder(true);
         switch (options.clientAuth()) {
             case NEED -> parameters.setNeedClientAuth(true);

@@ -13,9 +13,10 @@ import javax.net.ssl.SSLContext;
  * connections at once and never touches open ones.
  *
  * @param context              the default certificate's context: used when the client sends no
- *                             server name or one that {@code serverNameContexts} does not know
- * @param serverNameContexts   SNI: host name (lower case; {@code *.example.com} matches one label)
- *                             to the context whose certificate is presented for it
+ *                             server name or one that {@code serverNames} does not know
+ * @param serverNames          SNI: host name (lower case; {@code *.example.com} matches one label)
+ *                             to the certificate presented for it, with its own protocols and ciphers
+ *                             if it has any
  * @param clientAuth           whether a client certificate is asked for or required
  * @param protocols            enabled protocol versions; empty means {@link TlsDefaults#PROTOCOLS}
  * @param cipherSuites         enabled cipher suites; empty means the JDK's defaults minus the weak ones
@@ -25,7 +26,7 @@ import javax.net.ssl.SSLContext;
  */
 public record TlsOptions(
         SSLContext context,
-        Map<String, SSLContext> serverNameContexts,
+        Map<String, ServerNameCertificate> serverNames,
         ClientAuth clientAuth,
         List<String> protocols,
         List<String> cipherSuites,
@@ -34,12 +35,12 @@ public record TlsOptions(
     public TlsOptions {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(clientAuth, "clientAuth");
-        TreeMap<String, SSLContext> names = new TreeMap<>();
-        if (serverNameContexts != null) {
-            serverNameContexts.forEach((name, ctx) -> names.put(name.toLowerCase(Locale.ROOT),
-                    Objects.requireNonNull(ctx, "context for " + name)));
+        TreeMap<String, ServerNameCertificate> names = new TreeMap<>();
+        if (serverNames != null) {
+            serverNames.forEach((name, certificate) -> names.put(name.toLowerCase(Locale.ROOT),
+                    Objects.requireNonNull(certificate, "certificate for " + name)));
         }
-        serverNameContexts = Map.copyOf(names);
+        serverNames = Map.copyOf(names);
         protocols = protocols == null ? List.of() : List.copyOf(protocols);
         cipherSuites = cipherSuites == null ? List.of() : List.copyOf(cipherSuites);
         applicationProtocols = applicationProtocols == null ? List.of() : List.copyOf(applicationProtocols);
@@ -50,31 +51,40 @@ public record TlsOptions(
         return new TlsOptions(context, Map.of(), ClientAuth.NONE, List.of(), List.of(), List.of("http/1.1"));
     }
 
-    /** A copy with other key material (reload): same parameters, new contexts. */
+    /** A copy with other key material (reload): same parameters, new contexts, each name with the listener's parameters. */
     public TlsOptions withContexts(SSLContext context, Map<String, SSLContext> serverNameContexts) {
-        return new TlsOptions(context, serverNameContexts, clientAuth, protocols, cipherSuites, applicationProtocols);
+        Map<String, ServerNameCertificate> names = new TreeMap<>();
+        serverNameContexts.forEach((name, ctx) -> names.put(name, ServerNameCertificate.of(ctx)));
+        return new TlsOptions(context, names, clientAuth, protocols, cipherSuites, applicationProtocols);
     }
 
     /**
-     * The context for a server name from the ClientHello (null when the client sent none): an exact
-     * name first, then a wildcard for its first label, then the default.
+     * What to present for a server name from the ClientHello (null when the client sent none): an
+     * exact name first, then a wildcard for its first label, then the default certificate. Empty
+     * protocol or cipher lists of a server name's certificate are filled in with the listener's.
      */
-    public SSLContext contextFor(String serverName) {
-        if (serverName == null || serverNameContexts.isEmpty()) {
-            return context;
+    public ServerNameCertificate certificateFor(String serverName) {
+        ServerNameCertificate chosen = serverName == null ? null : lookUp(serverName.toLowerCase(Locale.ROOT));
+        if (chosen == null) {
+            return new ServerNameCertificate(context, protocols, cipherSuites);
         }
-        String name = serverName.toLowerCase(Locale.ROOT);
-        SSLContext exact = serverNameContexts.get(name);
+        if (chosen.protocols().isEmpty() || chosen.cipherSuites().isEmpty()) {
+            return new ServerNameCertificate(chosen.context(),
+                    chosen.protocols().isEmpty() ? protocols : chosen.protocols(),
+                    chosen.cipherSuites().isEmpty() ? cipherSuites : chosen.cipherSuites());
+        }
+        return chosen;
+    }
+
+    private ServerNameCertificate lookUp(String name) {
+        if (serverNames.isEmpty()) {
+            return null;
+        }
+        ServerNameCertificate exact = serverNames.get(name);
         if (exact != null) {
             return exact;
         }
         int dot = name.indexOf('.');
-        if (dot > 0) {
-            SSLContext wildcard = serverNameContexts.get("*" + name.substring(dot));
-            if (wildcard != null) {
-                return wildcard;
-            }
-        }
-        return context;
+        return dot > 0 ? serverNames.get("*" + name.substring(dot)) : null;
     }
 }

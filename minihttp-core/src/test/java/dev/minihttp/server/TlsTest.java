@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minihttp.LeakChecked;
 import dev.minihttp.tls.ClientAuth;
+import dev.minihttp.tls.ServerNameCertificate;
 import dev.minihttp.tls.TestCertificates;
 import dev.minihttp.tls.TestCertificates.Issued;
 import dev.minihttp.tls.TlsOptions;
@@ -175,6 +176,39 @@ class TlsTest {
             assertThat(presentedCertificate(server, trustingBoth(), "localhost").getSerialNumber()).isEqualTo(main.serial());
             assertThat(presentedCertificate(server, trustingBoth(), "unknown.test").getSerialNumber()).isEqualTo(main.serial());
             assertThat(presentedCertificate(server, trustingBoth(), null).getSerialNumber()).isEqualTo(main.serial());
+        }
+    }
+
+    @Test
+    void aServerNamesCertificateBringsItsOwnProtocolsAndCiphers() throws Exception {
+        String onlySuite = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+        TlsOptions tls = new TlsOptions(main.serverContext(),
+                Map.of("other.test", new ServerNameCertificate(other.serverContext(), List.of("TLSv1.2"), List.of(onlySuite)),
+                        "plain.test", ServerNameCertificate.of(other.serverContext())),
+                ClientAuth.NONE, List.of("TLSv1.3"), List.of(), List.of());
+        try (RunningServer server = start(tls)) {
+            try (SSLSocket socket = connect(server, trustingBoth(), "other.test")) {
+                socket.startHandshake();
+                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
+                assertThat(socket.getSession().getCipherSuite()).isEqualTo(onlySuite);
+            }
+            // The default certificate and a name without parameters of its own: the listener's TLS 1.3 only.
+            for (String name : new String[] {"localhost", "plain.test"}) {
+                try (SSLSocket socket = connect(server, trustingBoth(), name)) {
+                    socket.startHandshake();
+                    assertThat(socket.getSession().getProtocol()).as(name).isEqualTo("TLSv1.3");
+                }
+                assertThatThrownBy(() -> {
+                    try (SSLSocket socket = connect(server, trustingBoth(), name, "TLSv1.2")) {
+                        socket.startHandshake();
+                    }
+                }).as(name).isInstanceOf(IOException.class);
+            }
+            assertThatThrownBy(() -> {
+                try (SSLSocket socket = connect(server, trustingBoth(), "other.test", "TLSv1.3")) {
+                    socket.startHandshake();
+                }
+            }).isInstanceOf(IOException.class);
         }
     }
 

@@ -158,6 +158,7 @@ class HttpsTest {
                 "--spring.ssl.bundle.pem.alpha.keystore.private-key=file:" + alpha.privateKeyPem(dir),
                 "--spring.ssl.bundle.jks.beta.keystore.location=" + beta.location(),
                 "--spring.ssl.bundle.jks.beta.keystore.password=" + beta.storePassword(),
+                "--spring.ssl.bundle.jks.beta.options.enabled-protocols=TLSv1.2",
                 "--server.ssl.server-name-bundles[0].server-name=alpha.test",
                 "--server.ssl.server-name-bundles[0].bundle=alpha",
                 "--server.ssl.server-name-bundles[1].server-name=beta.test",
@@ -169,6 +170,11 @@ class HttpsTest {
             assertThat(presented(fallback, port, null)).isEqualTo("CN=fallback");
             try (SSLSocket socket = Https.connect(alpha.trustingContext(), port, "alpha.test")) {
                 assertThat(Https.exchange(socket, "/hello")).startsWith("HTTP/1.1 200").endsWith("hello");
+                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            }
+            // The beta bundle's own options.enabled-protocols apply to its server name only, as on Tomcat.
+            try (SSLSocket socket = Https.connect(beta.trustingContext(), port, "beta.test")) {
+                assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.2");
             }
         }
     }

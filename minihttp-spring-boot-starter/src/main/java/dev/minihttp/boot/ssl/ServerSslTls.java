@@ -1,6 +1,7 @@
 package dev.minihttp.boot.ssl;
 
 import dev.minihttp.tls.ClientAuth;
+import dev.minihttp.tls.ServerNameCertificate;
 import dev.minihttp.tls.TlsOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,8 @@ import org.springframework.util.StringUtils;
 /**
  * Turns Boot's {@code server.ssl.*} (through {@link WebServerSslBundle}, so key stores, PEM files,
  * aliases and bundles mean what they mean for Tomcat and Jetty) into the engine's
- * {@link TlsOptions}: the default certificate, one context per
- * {@code server.ssl.server-name-bundles} entry (SNI), client authentication, protocols and ciphers.
+ * {@link TlsOptions}: the default certificate, one per {@code server.ssl.server-name-bundles} entry
+ * (SNI, each with its bundle's protocols and ciphers), client authentication, protocols and ciphers.
  *
  * <p>Key material that cannot be loaded fails with a message that names the properties it came
  * from; an expired certificate is logged as a warning (see {@link CertificateExpiry}).
@@ -41,12 +42,16 @@ public final class ServerSslTls {
         SslBundle main = loadMain();
         SSLContext mainContext = context(main, source());
         CertificateExpiry.warnIfExpired(source(), main);
-        Map<String, SSLContext> serverNames = new LinkedHashMap<>();
+        Map<String, ServerNameCertificate> serverNames = new LinkedHashMap<>();
         for (Ssl.ServerNameSslBundle entry : ssl.getServerNameBundles()) {
             String source = "server.ssl.server-name-bundles (server name '" + entry.serverName()
                     + "', bundle '" + entry.bundle() + "')";
             SslBundle bundle = named(entry.bundle(), source);
-            serverNames.put(entry.serverName(), context(bundle, source));
+            // The bundle's own options.enabled-protocols / options.ciphers, as Tomcat applies them
+            // per host; a bundle without them gets the default certificate's (see docs/tls.md).
+            SslOptions own = bundle.getOptions();
+            serverNames.put(entry.serverName(), new ServerNameCertificate(context(bundle, source),
+                    list(own.getEnabledProtocols()), list(own.getCiphers())));
             CertificateExpiry.warnIfExpired(source, bundle);
         }
         SslOptions options = main.getOptions();
