@@ -44,8 +44,9 @@ import javax.net.ssl.SSLSession;
  * <p>Locking: {@code wrap} and everything that touches the outgoing buffer run under this
  * object's monitor, so the I/O thread's handshake and close writes never interleave with a
  * worker's response; {@code unwrap} runs on the I/O thread alone, which the JDK's engine allows
- * concurrently with a wrap. Two buffers per connection, sized to the session's packet size,
- * allocated once: nothing is allocated per record.
+ * concurrently with a wrap. The incoming and outgoing record buffers (the session's packet size)
+ * come from the {@link RecordBufferPool} while ciphertext is in flight and go back as soon as none
+ * is: nothing is allocated per record, and an idle connection holds neither.
  */
 public final class TlsChannel {
 
@@ -61,11 +62,6 @@ public final class TlsChannel {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     private static final byte RECORD_HANDSHAKE = 22;
-    /**
-     * Room for the largest TLS record with its overhead (RFC 8446 5.2: 2^14 + 256, plus the
-     * header); the JDK's packet buffer size (16,709 bytes) fits. Grown if a session asks for more.
-     */
-    private static final int MAX_RECORD_BYTES = 16 * 1024 + 512;
     private static final byte[] CLEARTEXT_REFUSAL = ("HTTP/1.1 400 Bad Request\r\n"
             + "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: 42\r\nConnection: close\r\n\r\n"
             + "This port expects HTTPS, not plain HTTP.\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -79,9 +75,18 @@ public final class TlsChannel {
     /** Set by the read that handed tasks to the executor, for that read only (the owner's thread). */
     private boolean tasksHandedOut;
     private volatile Runnable whenTasksDone;
-    private ByteBuffer netIn = ByteBuffer.allocate(MAX_RECORD_BYTES);
-    /** Ciphertext not yet taken by the socket, always in read mode (position..limit). */
-    private ByteBuffer netOut = ByteBuffer.allocate(MAX_RECORD_BYTES);
+    /**
+     * Ciphertext read and not yet unwrapped (write mode); null when there is none: the buffer goes
+     * back to the {@link RecordBufferPool} between records.
+     */
+    private ByteBuffer netIn;
+    /**
+     * Ciphertext not yet taken by the socket, in read mode (position..limit); null when all of it
+     * went out (under this object's monitor).
+     */
+    private ByteBuffer netOut;
+    /** The session's packet size, once an engine exists: the least a record buffer must hold. */
+    private int packetSize = RecordBufferPool.CAPACITY;
     private volatile State state = State.SNIFFING;
     private SSLEngine engine;
     private boolean tls12;
@@ -97,7 +102,6 @@ public final class TlsChannel {
         this.options = options;
         this.events = events;
         this.tasks = tasks;
-        netOut.limit(0);
     }
 
     /**
@@ -145,6 +149,9 @@ public final class TlsChannel {
             return 0; // the engine is the task's until whenTasksDone
         }
         tasksHandedOut = false;
+        if (netIn == null) {
+            netIn = RecordBufferPool.take(packetSize);
+        }
         int read = channel.read(netIn);
         netIn.flip();
         int produced;
@@ -155,6 +162,10 @@ public final class TlsChannel {
             produced = unwrapAvailable(dst);
         } finally {
             netIn.compact();
+            if (netIn.position() == 0) {
+                RecordBufferPool.give(netIn); // nothing left over: an idle connection holds no buffer
+                netIn = null;
+            }
         }
         if (tasksHandedOut) {
             // Not a word to the engine until whenTasksDone has run (the tasks may be done already,
@@ -231,13 +242,9 @@ public final class TlsChannel {
                 return "";
             });
         }
-        int packetSize = created.getSession().getPacketBufferSize();
+        packetSize = Math.max(RecordBufferPool.CAPACITY, created.getSession().getPacketBufferSize());
         if (packetSize > netIn.capacity()) {
             netIn = grow(netIn, packetSize);
-        }
-        if (packetSize > netOut.capacity()) {
-            netOut = ByteBuffer.allocate(packetSize);
-            netOut.limit(0);
         }
         return created;
     }
@@ -292,7 +299,7 @@ public final class TlsChannel {
                     }
                 }
                 case BUFFER_UNDERFLOW -> {
-                    int packetSize = engine.getSession().getPacketBufferSize();
+                    packetSize = Math.max(packetSize, engine.getSession().getPacketBufferSize());
                     if (netIn.capacity() < packetSize) {
                         netIn = grow(netIn, packetSize);
                     }
@@ -385,16 +392,14 @@ public final class TlsChannel {
         }
         long consumed = 0;
         while (hasRemaining(srcs)) {
-            netOut.clear();
-            SSLEngineResult result = engine.wrap(srcs, netOut);
+            SSLEngineResult result = engine.wrap(srcs, outgoing());
             netOut.flip();
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 throw new SSLException("TLS connection closed");
             }
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 // Nothing was produced; the session's packet size grew (it may, once negotiated).
-                netOut = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                netOut.limit(0);
+                growOutgoing();
                 continue;
             }
             consumed += result.bytesConsumed();
@@ -435,11 +440,11 @@ public final class TlsChannel {
 
     /** Whether ciphertext is waiting to be unwrapped without the socket becoming readable again. */
     public boolean hasBufferedInput() {
-        return netIn.position() > 0 && state != State.CLOSED && state != State.SNIFFING;
+        return netIn != null && netIn.position() > 0 && state != State.CLOSED && state != State.SNIFFING;
     }
 
     public synchronized boolean hasBufferedOutput() {
-        return netOut.hasRemaining();
+        return netOut != null && netOut.hasRemaining();
     }
 
     private boolean wrapHandshake() throws IOException {
@@ -447,22 +452,19 @@ public final class TlsChannel {
             if (!flushNetOut()) {
                 return false;
             }
-            netOut.clear();
             SSLEngineResult result;
             try {
-                result = engine.wrap(EMPTY, netOut);
+                result = engine.wrap(EMPTY, outgoing());
             } catch (SSLException e) {
                 netOut.flip();
                 throw failure(reasonOf(e), e);
             }
             netOut.flip();
             if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                int packetSize = engine.getSession().getPacketBufferSize();
-                if (packetSize <= netOut.capacity()) {
+                if (engine.getSession().getPacketBufferSize() <= netOut.capacity()) {
                     throw failure("other", new SSLException("TLS engine cannot wrap into " + netOut.capacity() + " bytes"));
                 }
-                netOut = ByteBuffer.allocate(packetSize);
-                netOut.limit(0);
+                growOutgoing();
                 return true;
             }
             flushNetOut();
@@ -471,13 +473,34 @@ public final class TlsChannel {
         }
     }
 
+    /** Sends what {@code netOut} holds; true when all of it went (and the buffer went back to the pool). */
     private boolean flushNetOut() throws IOException {
+        if (netOut == null) {
+            return true;
+        }
         while (netOut.hasRemaining()) {
             if (channel.write(netOut) == 0) {
                 return false;
             }
         }
+        RecordBufferPool.give(netOut);
+        netOut = null;
         return true;
+    }
+
+    /** The outgoing buffer, cleared for a wrap; taken from the pool when none is attached (under the monitor). */
+    private ByteBuffer outgoing() {
+        if (netOut == null) {
+            netOut = RecordBufferPool.take(packetSize);
+        }
+        return netOut.clear();
+    }
+
+    /** After a wrap that did not fit (and produced nothing): the next {@link #outgoing} is the session's packet size. */
+    private void growOutgoing() {
+        packetSize = Math.max(packetSize, engine.getSession().getPacketBufferSize());
+        RecordBufferPool.give(netOut);
+        netOut = null;
     }
 
     // ---- closing -----------------------------------------------------------------------------
@@ -493,8 +516,7 @@ public final class TlsChannel {
                 return;
             }
             while (!engine.isOutboundDone()) {
-                netOut.clear();
-                SSLEngineResult result = engine.wrap(EMPTY, netOut);
+                SSLEngineResult result = engine.wrap(EMPTY, outgoing());
                 netOut.flip();
                 if (!flushNetOut() || result.bytesProduced() == 0) {
                     return;
@@ -563,6 +585,11 @@ public final class TlsChannel {
             return "not_tls";
         }
         return "other";
+    }
+
+    /** Whether a record buffer is attached now: false for a connection with no ciphertext in flight. */
+    public synchronized boolean holdsRecordBuffers() {
+        return netIn != null || netOut != null;
     }
 
     /** The reason the handshake or the connection failed, once it did; null otherwise. */
