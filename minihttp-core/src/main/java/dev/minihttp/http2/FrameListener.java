@@ -23,7 +23,8 @@ public interface FrameListener {
      * @param flowControlledLength octets of the frame consumed with this piece, pad length octet
      *                             and padding included: what counts against the flow-control
      *                             windows (RFC 9113 6.9); over all pieces it adds up to the frame's
-     *                             length
+     *                             length. Only a whole DATA frame of length 0 gives a call with 0
+     *                             here: what an empty-frame flood counts
      */
     void onData(int streamId, ByteBuffer data, boolean endStream, int flowControlledLength) throws Http2Exception;
 

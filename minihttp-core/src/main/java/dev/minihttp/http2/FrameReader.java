@@ -329,7 +329,9 @@ public final class FrameReader {
             flowPending += padding;
         }
         boolean done = payloadLeft == 0;
-        if (n > 0 || done) {
+        // every octet consumed is reported in the read that consumed it, padding too, so the
+        // engine's window accounting never lags behind what the socket delivered
+        if (flowPending > 0 || done) {
             int flow = flowPending;
             flowPending = 0;
             if (done) {

@@ -127,6 +127,24 @@ class FrameReaderSplitTest {
     }
 
     @Test
+    void paddingIsReportedByTheReadThatConsumedIt() throws Http2Exception {
+        // a fuzzing finding: padding alone in a piece was only reported once more data came
+        byte[] bytes = afterPreface().frame(DATA, PADDED, 1, concat(new byte[] {3}, ascii("ab"), new byte[3])).bytes();
+        int header = RawFrames.SETTINGS_EMPTY.length + 9;
+        FrameReader reader = new FrameReader();
+        RecordingListener listener = new RecordingListener();
+        reader.read(ByteBuffer.wrap(bytes, 0, header + 1), listener);
+        assertThat(listener.events()).containsExactly("SETTINGS Http2Settings{}", "DATA 1  flow=1");
+        reader.read(ByteBuffer.wrap(bytes, header + 1, 3), listener);
+        assertThat(listener.events()).endsWith("DATA 1 ab flow=3");
+        reader.read(ByteBuffer.wrap(bytes, header + 4, 1), listener);
+        assertThat(listener.events()).endsWith("DATA 1  flow=1");
+        reader.read(ByteBuffer.wrap(bytes, header + 5, 1), listener);
+        assertThat(listener.events()).endsWith("DATA 1  flow=1").hasSize(5);
+        assertThat(reader.isMidFrame()).isFalse();
+    }
+
+    @Test
     void aFieldBlockInOneFrameAndOneBufferIsNotCopied() throws Http2Exception {
         byte[] bytes = afterPreface().frame(HEADERS, END_HEADERS, 1, ascii("block")).bytes();
         boolean[] sameArray = new boolean[1];
