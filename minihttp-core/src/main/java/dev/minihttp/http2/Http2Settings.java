@@ -79,13 +79,17 @@ public final class Http2Settings {
     }
 
     /**
-     * Reads a SETTINGS payload: {@code length} octets from the buffer's position, which must be
-     * a multiple of 6 (the caller checks, as that is a FRAME_SIZE_ERROR). Unknown ids are ignored
-     * (RFC 9113 6.5.2); a later entry for the same id wins.
+     * Reads a SETTINGS payload: {@code length} octets from {@code offset} (absolute; the buffer
+     * is not moved). Also what an {@code HTTP2-Settings} field of an h2c upgrade decodes to.
+     * Unknown ids are ignored (RFC 9113 6.5.2); a later entry for the same id wins.
      *
-     * @throws Http2Exception a connection error for a value §6.5.2 forbids
+     * @throws Http2Exception a connection error: FRAME_SIZE_ERROR for a length that is not a
+     *                        multiple of 6, the code of §6.5.2 for a value it forbids
      */
     public static Http2Settings parse(ByteBuffer payload, int offset, int length) throws Http2Exception {
+        if (length % ENTRY_LENGTH != 0) {
+            throw Http2Exception.connectionError(ErrorCode.FRAME_SIZE_ERROR, "SETTINGS length " + length);
+        }
         if (length == 0) {
             return DEFAULTS;
         }

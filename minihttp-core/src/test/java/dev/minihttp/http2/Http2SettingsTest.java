@@ -32,6 +32,14 @@ class Http2SettingsTest {
     }
 
     @Test
+    void aPayloadOfPartialEntriesIsAFrameSizeError() {
+        Http2Exception e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> Http2Settings.parse(ByteBuffer.allocate(7), 0, 7), Http2Exception.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.FRAME_SIZE_ERROR);
+        assertThat(e.isConnectionError()).isTrue();
+    }
+
+    @Test
     void mergeTakesOnlyWhatTheUpdateSet() {
         Http2Settings current = Http2Settings.defaults().with(Http2Settings.MAX_FRAME_SIZE, 32_768)
                 .with(Http2Settings.INITIAL_WINDOW_SIZE, 100);
