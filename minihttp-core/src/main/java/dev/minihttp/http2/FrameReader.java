@@ -260,8 +260,8 @@ public final class FrameReader {
                 checkBlockBytes(blockLength + (long) length);
             }
             default -> {
+                skip(null); // first, so a listener that throws leaves the reader skipping the payload
                 listener.onUnknownFrame(type, flags, streamId, length);
-                skip(null);
                 return;
             }
         }

@@ -164,6 +164,23 @@ class FrameReaderTest {
         assertThat(listener.events()).endsWith("PING 0");
     }
 
+    @Test
+    void aListenerRefusingAnUnknownFrameLeavesItsPayloadSkipped() throws Http2Exception {
+        byte[] bytes = afterPreface().frame(0x42, 0, 1, ascii("payload")).frame(PING, 0, 0, zeros(8)).bytes();
+        FrameReader reader = new FrameReader();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        FrameListener refusing = new ForwardingListener(listener) {
+            @Override
+            public void onUnknownFrame(int type, int flags, int streamId, int length) throws Http2Exception {
+                throw Http2Exception.streamError(streamId, ErrorCode.REFUSED_STREAM, "no");
+            }
+        };
+        assertThat(catchThrowableOfType(() -> reader.read(in, refusing), Http2Exception.class).code())
+                .isEqualTo(ErrorCode.REFUSED_STREAM);
+        reader.read(in, listener);
+        assertThat(listener.events()).endsWith("PING 0");
+    }
+
     // ---- the preface and frame sizes
 
     @Test
