@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-300}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode ClientHelloFuzzTest#read"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode ClientHelloFuzzTest#read FrameReaderFuzzTest#read"}
 # distinct findings (by stack) to collect before a target stops early
 FUZZ_KEEP_GOING=${FUZZ_KEEP_GOING:-10}
 # a small heap makes "bounded memory" a finding (OutOfMemoryError) instead of a slow swap
@@ -41,9 +41,11 @@ summary=()
 for target in $FUZZ_TARGETS; do
   class=${target%%#*}
   method=${target##*#}
-  # Jazzer keeps a target's inputs beside its test class: the codec's under http/, the TLS layer's under tls/.
+  # Jazzer keeps a target's inputs beside its test class: the codec's under http/, the TLS layer's under tls/,
+  # the HTTP/2 codec's under http2/.
   case "$class" in
     ClientHello*) package=tls ;;
+    FrameReader*) package=http2 ;;
     *) package=http ;;
   esac
   inputs="${inputs_root%/http}/$package/${class}Inputs/$method"
