@@ -60,9 +60,11 @@ class WorkerRetirementRaceTest {
 
     @Test
     void aTaskSubmittedWhileTheLastWorkerRetiresStillRuns() throws Exception {
-        WorkerPool pool = pool(1, 0);
+        // A queue of one: the worker may still be on its way back from the previous task (with no
+        // queue that would be a refusal, rightly), and a stranded task would sit there for ever.
+        WorkerPool pool = pool(1, 1);
         Set<Thread> ranOn = ConcurrentHashMap.newKeySet();
-        for (int i = 0; i < 3000; i++) {
+        for (int i = 0; i < 2000; i++) {
             CountDownLatch ran = new CountDownLatch(1);
             assertThat(pool.submit(task(() -> {
                 ranOn.add(Thread.currentThread());
@@ -82,7 +84,7 @@ class WorkerRetirementRaceTest {
         int size = 3;
         WorkerPool pool = pool(size, 1000);
         int submitters = 4;
-        int perSubmitter = 1500;
+        int perSubmitter = 1000;
         AtomicInteger ran = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
         AtomicInteger tooMany = new AtomicInteger();
