@@ -95,7 +95,8 @@ final class WorkerPool {
         this.threadPrefix = threadPrefix;
         this.size = size;
         this.minWorkers = Math.max(0, Math.min(minWorkers, size));
-        this.idleTimeoutNanos = idleTimeoutNanos;
+        // Capped so that a deadline computed from System.nanoTime() cannot overflow (146 years is "never").
+        this.idleTimeoutNanos = Math.min(idleTimeoutNanos, 1L << 62);
         this.capacity = capacity;
         this.queueTimeoutNanos = queueTimeoutNanos;
         this.virtual = virtual;
@@ -332,14 +333,17 @@ final class WorkerPool {
                         waiting.addLast(worker);
                         worker.parked = true;
                     }
-                    if (workers.size() <= minWorkers) {
-                        worker.wake.await();
-                        continue;
-                    }
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
-                        retire(worker);
-                        return null;
+                        if (workers.size() > minWorkers) {
+                            retire(worker);
+                            return null;
+                        }
+                        // One of the minimum for now. It still waits with a deadline, not for ever:
+                        // should the pool grow past the minimum later, this idle one is the one to
+                        // retire, not the busy ones on top of the stack.
+                        left = idleTimeoutNanos;
+                        deadline = System.nanoTime() + left;
                     }
                     worker.wake.awaitNanos(left);
                 }
