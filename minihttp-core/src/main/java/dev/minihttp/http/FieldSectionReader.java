@@ -147,6 +147,8 @@ final class FieldSectionReader {
                             throw bareCr();
                         }
                         state = DONE;
+                        // The section is its caller's now: a reader kept for the next one must not hold it.
+                        fields = null;
                     }
                     default -> throw new IllegalStateException("state " + state);
                 }

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * not take is flushed by the I/O thread in any state. Entering LINGERING with output still
  * pending (or on the client's EOF while a response is pending: it may have only half-closed)
  * first flushes it, bounded by the write timeout; the linger deadline starts after that.
+ *
+ * <p>Between requests a connection holds no buffer: the head parser, the chunked decoder and the
+ * response buffer are borrowed from the loop's {@link LoopPool}s when a request starts arriving
+ * (or is dispatched) and given back once it no longer needs them; the read buffer is the loop's.
  */
 final class Connection {
 
@@ -65,7 +69,8 @@ final class Connection {
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
 
-    private final RequestHeadParser parser;
+    // Borrowed from the loop while a request needs them, null in between (see the class comment).
+    private RequestHeadParser parser;
     private ChunkedDecoder chunkedDecoder;
 
     private State state = State.READING;
@@ -99,7 +104,6 @@ final class Connection {
         this.output = new ConnectionOutput(transport, this, options.outputHighWatermark(), options.writeTimeout().toNanos());
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
-        this.parser = new RequestHeadParser(server.parserLimits());
         this.acceptedNanos = System.nanoTime();
         this.idleSinceNanos = acceptedNanos;
         transport.whenTasksDone(() -> loop.execute(this::resumeAfterTasks));
@@ -199,6 +203,9 @@ final class Connection {
         try {
             while (state == State.READING && buffer.hasRemaining()) {
                 if (head == null) {
+                    if (parser == null) {
+                        parser = loop.parsers.take();
+                    }
                     if (!parser.hasPartialHead()) {
                         headStartNanos = System.nanoTime();
                     }
@@ -255,10 +262,9 @@ final class Connection {
         bodyStartNanos = System.nanoTime();
         if (parsed.framing() == BodyFraming.CHUNKED) {
             if (chunkedDecoder == null) {
-                chunkedDecoder = new ChunkedDecoder(server.parserLimits());
-            } else {
-                chunkedDecoder.reset();
+                chunkedDecoder = loop.chunkedDecoders.take();
             }
+            chunkedDecoder.reset();
             bodyRemaining = -1;
         } else {
             bodyRemaining = parsed.contentLength();
@@ -291,7 +297,7 @@ final class Connection {
         RequestBody requestBody = body;
         head = null;
         body = null;
-        parser.reset();
+        releaseDecoders();
         state = State.DISPATCHED;
         boolean lastAllowed = server.options().maxKeepAliveRequests() > 0
                 && requestCount >= server.options().maxKeepAliveRequests();
@@ -350,6 +356,11 @@ final class Connection {
     }
 
     private void afterExchange(boolean keepAlive) {
+        // The exchange is over: nothing writes to its buffer any more.
+        if (responseBuffer != null) {
+            loop.responseBuffers.give(responseBuffer);
+            responseBuffer = null;
+        }
         if (state == State.CLOSED) {
             return;
         }
@@ -378,14 +389,49 @@ final class Connection {
     }
 
     /**
-     * The response body buffer, reused by each exchange on this connection in turn (they never
-     * overlap): saves allocating and zeroing a buffer per request.
+     * The response body buffer of the exchange being dispatched (I/O thread), from the loop's pool:
+     * saves allocating and zeroing a buffer per request, and goes back when the exchange is over.
      */
-    byte[] responseBuffer(int size) {
-        if (responseBuffer == null || responseBuffer.length != size) {
-            responseBuffer = new byte[size];
+    byte[] responseBuffer() {
+        if (responseBuffer == null) {
+            responseBuffer = loop.responseBuffers.take();
         }
         return responseBuffer;
+    }
+
+    /** The parser and decoder go back to the loop once the request they read is complete (or dropped). */
+    private void releaseDecoders() {
+        if (parser != null) {
+            parser.reset();
+            loop.parsers.give(parser);
+            parser = null;
+        }
+        if (chunkedDecoder != null) {
+            loop.chunkedDecoders.give(chunkedDecoder);
+            chunkedDecoder = null;
+        }
+    }
+
+    /** For tests: what this connection holds of the loop's pools (and pipelined bytes); empty between requests. */
+    java.util.List<String> heldBuffers() {
+        java.util.List<String> held = new java.util.ArrayList<>();
+        if (responseBuffer != null) {
+            held.add("responseBuffer");
+        }
+        if (parser != null) {
+            held.add("parser");
+        }
+        if (chunkedDecoder != null) {
+            held.add("chunkedDecoder");
+        }
+        if (leftover != null) {
+            held.add("leftover");
+        }
+        return held;
+    }
+
+    private boolean hasPartialHead() {
+        return parser != null && parser.hasPartialHead();
     }
 
     private void closeAfterFlush() {
@@ -488,7 +534,7 @@ final class Connection {
         }
         switch (state) {
             case READING -> {
-                if (head == null && !parser.hasPartialHead()) {
+                if (head == null && !hasPartialHead()) {
                     long limit = requestCount == 0 ? options.requestHeadTimeout().toNanos() : options.idleTimeout().toNanos();
                     if (output.hasPending()) {
                         // Still sending the last response to a slow reader: not idle (the write
@@ -538,7 +584,7 @@ final class Connection {
 
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
-        if (state == State.READING && head == null && !parser.hasPartialHead()) {
+        if (state == State.READING && head == null && !hasPartialHead()) {
             closeBetweenRequests();
         }
     }
@@ -583,6 +629,9 @@ final class Connection {
             body = null;
         }
         leftover = null;
+        releaseDecoders();
+        // Not given back: a worker may still be writing the response into it.
+        responseBuffer = null;
         loop.removed(this);
     }
 

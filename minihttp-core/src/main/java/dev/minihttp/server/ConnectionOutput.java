@@ -28,7 +28,8 @@ final class ConnectionOutput {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition belowHighWatermark = lock.newCondition();
-    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
+    // Usually empty (the socket takes most responses whole): small until it is needed.
+    private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>(2);
     private long pendingBytes;
     private long lastProgressNanos;
     private boolean closed;

@@ -71,7 +71,7 @@ final class Exchange implements WorkerTask {
         this.requestId = server.nextRequestId();
         this.readyNanos = System.nanoTime();
         int bufferSize = server.options().responseBufferSize();
-        this.responseBody = new ResponseBody(this, connection.output, bufferSize, connection.responseBuffer(bufferSize));
+        this.responseBody = new ResponseBody(this, connection.output, bufferSize, connection.responseBuffer());
     }
 
     // ---- WorkerTask --------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.minihttp.server;
 
+import dev.minihttp.http.ChunkedDecoder;
+import dev.minihttp.http.RequestHeadParser;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -34,6 +36,9 @@ final class IoLoop implements Runnable {
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int READ_BUFFER_SIZE = 64 * 1024;
     private static final int ACCEPTS_PER_WAKEUP = 64;
+    private static final long TRIM_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Spares kept per kind: enough for the requests in flight on a busy loop to reuse, not a burst's worth. */
+    private static final int MAX_SPARES = 128;
 
     private final MiniHttpServer server;
     private final Selector selector;
@@ -43,17 +48,27 @@ final class IoLoop implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     final Thread thread;
 
+    // What a connection holds only while a request passes through it (see LoopPool).
+    final LoopPool<byte[]> responseBuffers;
+    final LoopPool<RequestHeadParser> parsers;
+    final LoopPool<ChunkedDecoder> chunkedDecoders;
+
     /** The listeners this loop accepts for (the first loop only), by their selection keys. */
     private final List<SelectionKey> acceptKeys = new ArrayList<>();
     private IoLoop[] loops;
     private int nextLoop;
     private volatile boolean stopping;
     private long nextSweep;
+    private long nextTrim;
 
     IoLoop(MiniHttpServer server, String name) throws IOException {
         this.server = server;
         this.selector = Selector.open();
         this.thread = new Thread(this, name);
+        int responseBufferSize = server.options().responseBufferSize();
+        this.responseBuffers = new LoopPool<>(() -> new byte[responseBufferSize], MAX_SPARES);
+        this.parsers = new LoopPool<>(() -> new RequestHeadParser(server.parserLimits()), MAX_SPARES);
+        this.chunkedDecoders = new LoopPool<>(() -> new ChunkedDecoder(server.parserLimits()), MAX_SPARES);
     }
 
     /** Makes this loop the acceptor for {@code listener}, dealing connections out over {@code loops}. */
@@ -88,6 +103,7 @@ final class IoLoop implements Runnable {
     @Override
     public void run() {
         nextSweep = System.nanoTime() + SWEEP_INTERVAL_NANOS;
+        nextTrim = nextSweep + TRIM_INTERVAL_NANOS;
         try {
             while (!stopping) {
                 long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
@@ -249,6 +265,12 @@ final class IoLoop implements Runnable {
     }
 
     private void sweep(long now) {
+        if (now - nextTrim >= 0) {
+            responseBuffers.trim();
+            parsers.trim();
+            chunkedDecoders.trim();
+            nextTrim = now + TRIM_INTERVAL_NANOS;
+        }
         if (connections.isEmpty()) {
             return;
         }
@@ -276,6 +298,11 @@ final class IoLoop implements Runnable {
 
     int connectionCount() {
         return connections.size();
+    }
+
+    /** This loop's connections; on this loop's thread only (tests get there through {@link #execute}). */
+    List<Connection> connections() {
+        return new ArrayList<>(connections);
     }
 
     void stop() {

@@ -95,7 +95,8 @@ public final class MiniHttpServer implements AutoCloseable {
             }
             listeners = List.copyOf(bound);
             port = bound.get(0).port();
-            pool = new WorkerPool(options.workerThreads(), options.queueCapacity(), options.queueTimeout().toNanos(),
+            pool = new WorkerPool(options.workerThreads(), options.minWorkerThreads(),
+                    options.workerIdleTimeout().toNanos(), options.queueCapacity(), options.queueTimeout().toNanos(),
                     virtualThreads, counters);
             lane = new ReservedLane(options, virtualThreads, counters);
             loops = new IoLoop[options.ioThreads()];

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * <p>The lane is a bound like the pool: a probe that finds its workers busy and its queue full
  * gets 503 too. It is off when it has no threads or no paths; every request then goes to the pool.
+ * Its idle workers retire like the pool's, down to the same minimum (capped at the lane's size, so
+ * with the defaults a lane worker, once started, stays).
  */
 final class ReservedLane {
 
@@ -21,7 +23,8 @@ final class ReservedLane {
         this.patterns = options.reservedPaths();
         this.paths = new ReservedPaths(patterns);
         this.pool = options.reservedThreads() == 0 || paths.isEmpty() ? null
-                : new WorkerPool("minihttp-lane-", options.reservedThreads(), options.reservedQueueCapacity(),
+                : new WorkerPool("minihttp-lane-", options.reservedThreads(), options.minWorkerThreads(),
+                        options.workerIdleTimeout().toNanos(), options.reservedQueueCapacity(),
                         options.queueTimeout().toNanos(), virtual, counters, counters.lane);
     }
 

@@ -26,6 +26,11 @@ import java.util.Set;
  *                              on the I/O thread
  * @param workerThreads         the most requests that run at once (platform threads, or the
  *                              concurrency limit in virtual-thread mode); workers start on demand
+ * @param minWorkerThreads      workers that stay however long they are idle (above {@code workerThreads} it means
+ *                              {@code workerThreads}); 0 lets every idle worker retire. They start on demand too:
+ *                              this is the floor idle workers retire down to, not a number started up front
+ * @param workerIdleTimeout     a worker that had no request for this long ends, while more than
+ *                              {@code minWorkerThreads} exist
  * @param virtualThreads        run requests on virtual threads (JDK 21+; ignored with a warning on 17)
  * @param queueCapacity         complete requests that may wait for a worker; beyond it 503
  * @param queueTimeout          a request that waited longer gets 503 instead of running; zero = no limit
@@ -61,6 +66,8 @@ public record ServerOptions(
         int ioThreads,
         int tlsHandshakeThreads,
         int workerThreads,
+        int minWorkerThreads,
+        Duration workerIdleTimeout,
         boolean virtualThreads,
         int queueCapacity,
         Duration queueTimeout,
@@ -98,6 +105,8 @@ public record ServerOptions(
         requireAtLeast("ioThreads", ioThreads, 1);
         requireAtLeast("tlsHandshakeThreads", tlsHandshakeThreads, 0);
         requireAtLeast("workerThreads", workerThreads, 1);
+        requireAtLeast("minWorkerThreads", minWorkerThreads, 0);
+        requirePositive("workerIdleTimeout", workerIdleTimeout);
         requireAtLeast("queueCapacity", queueCapacity, 0);
         requireNotNegative("queueTimeout", queueTimeout);
         requireAtLeast("maxConnections", maxConnections, 1);
@@ -182,6 +191,11 @@ public record ServerOptions(
         // One per core: the tasks are pure CPU, and there is nothing to gain from more.
         private int tlsHandshakeThreads = Runtime.getRuntime().availableProcessors();
         private int workerThreads = 200;
+        // Tomcat keeps minSpareThreads = 10, Jetty minThreads = 8, both started up front; here they
+        // are only what idle retirement leaves: a quiet server keeps what its last minutes needed.
+        private int minWorkerThreads = 10;
+        // Tomcat's maxIdleTime and Jetty's idleTimeout: 60 s.
+        private Duration workerIdleTimeout = Duration.ofSeconds(60);
         private boolean virtualThreads = false;
         private int queueCapacity = 1000;
         private Duration queueTimeout = Duration.ZERO;
@@ -219,6 +233,8 @@ public record ServerOptions(
             ioThreads = o.ioThreads;
             tlsHandshakeThreads = o.tlsHandshakeThreads;
             workerThreads = o.workerThreads;
+            minWorkerThreads = o.minWorkerThreads;
+            workerIdleTimeout = o.workerIdleTimeout;
             virtualThreads = o.virtualThreads;
             queueCapacity = o.queueCapacity;
             queueTimeout = o.queueTimeout;
@@ -251,6 +267,8 @@ public record ServerOptions(
         public Builder ioThreads(int ioThreads) { this.ioThreads = ioThreads; return this; }
         public Builder tlsHandshakeThreads(int tlsHandshakeThreads) { this.tlsHandshakeThreads = tlsHandshakeThreads; return this; }
         public Builder workerThreads(int workerThreads) { this.workerThreads = workerThreads; return this; }
+        public Builder minWorkerThreads(int minWorkerThreads) { this.minWorkerThreads = minWorkerThreads; return this; }
+        public Builder workerIdleTimeout(Duration workerIdleTimeout) { this.workerIdleTimeout = workerIdleTimeout; return this; }
         public Builder virtualThreads(boolean virtualThreads) { this.virtualThreads = virtualThreads; return this; }
         public Builder queueCapacity(int queueCapacity) { this.queueCapacity = queueCapacity; return this; }
         public Builder queueTimeout(Duration queueTimeout) { this.queueTimeout = queueTimeout; return this; }
@@ -276,7 +294,8 @@ public record ServerOptions(
 
         public ServerOptions build() {
             return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, tlsHandshakeThreads,
-                    workerThreads, virtualThreads, queueCapacity, queueTimeout, maxConnections, maxRequestHeadSize, maxHeaderCount,
+                    workerThreads, minWorkerThreads, workerIdleTimeout, virtualThreads, queueCapacity, queueTimeout,
+                    maxConnections, maxRequestHeadSize, maxHeaderCount,
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
                     outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds,

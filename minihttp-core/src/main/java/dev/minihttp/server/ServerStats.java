@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param running            accepting and serving
  * @param maxThreads         the worker limit
- * @param currentThreads     workers started so far: they start on demand, up to the limit, and stay
+ * @param currentThreads     workers alive now: they start on demand, up to the limit, and retire after the
+ *                           worker idle timeout, down to the minimum
  * @param busyThreads        requests running now
  * @param queueSize          complete requests waiting for a worker
  * @param queueCapacity      the queue's bound
@@ -70,7 +71,7 @@ public record ServerStats(
      * @param enabled        whether the lane exists (it has threads and paths)
      * @param paths          the path patterns whose requests use it
      * @param maxThreads     its worker limit
-     * @param currentThreads its workers started so far (on demand, like the pool's)
+     * @param currentThreads its workers alive now (on demand and retiring, like the pool's)
      * @param busyThreads    lane requests running now
      * @param queueSize      lane requests waiting for a lane worker
      * @param queueCapacity  the lane queue's bound

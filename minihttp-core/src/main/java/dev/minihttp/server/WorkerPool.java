@@ -2,10 +2,10 @@ package dev.minihttp.server;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -19,8 +19,21 @@ import org.slf4j.LoggerFactory;
  * a concurrency limit, and busy/max/queue mean exactly what they mean with platform threads.
  *
  * <p>Workers start on demand: a task that finds no idle worker starts one while fewer than
- * {@code size} exist, and a started worker stays. A server sized for 200 requests at once but
- * seeing 10 keeps 10 threads, their stacks and their native buffers, instead of 200.
+ * {@code size} exist. A server sized for 200 requests at once but seeing 10 keeps 10 threads, their
+ * stacks and their native buffers, instead of 200.
+ *
+ * <p>And they retire: a worker that waited {@code idleTimeout} for a task ends, as long as more
+ * than {@code minWorkers} exist, so the pool a burst grew shrinks back once the burst is over (as
+ * Tomcat's and Jetty's do after 60 s). For that the most recently idle worker takes the next task
+ * (a stack of waiting workers, each with its own condition): with one shared condition the task
+ * would go to the longest-waiting worker, a steady trickle would keep every worker of the burst
+ * busy in turn, and none would ever reach its idle timeout. Retiring is decided under the lock with
+ * the queue empty, and the retiring worker stops counting as waiting in the same lock section: a
+ * task submitted a moment later sees one worker fewer and starts another if none is left, never a
+ * worker that is already on its way out. A retired worker's number is given to the next one
+ * started, so thread names (and the per-thread exception tags) stay within 1..{@code size}, plus one
+ * per worker replaced after an Error. In virtual-thread mode the same happens, though an idle
+ * virtual worker costs only a small stack on the heap: retiring matters little there.
  *
  * <p>Admission: a task is accepted when a worker will take it (an idle one, one starting, or one that
  * may still be started) or the queue has room, and refused at once otherwise; the caller answers
@@ -37,6 +50,8 @@ final class WorkerPool {
     private static final Logger log = LoggerFactory.getLogger(WorkerPool.class);
 
     private final int size;
+    private final int minWorkers;
+    private final long idleTimeoutNanos;
     private final int capacity;
     private final long queueTimeoutNanos;
     private final boolean virtual;
@@ -45,8 +60,9 @@ final class WorkerPool {
     private final QueueCounters queueCounters;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition taskAvailable = lock.newCondition();
     private final Condition idle = lock.newCondition();
+    /** Workers waiting for a task, the most recently idle last: it is the one woken. Under the lock. */
+    private final ArrayDeque<Worker> waiting = new ArrayDeque<>();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     // Written under the lock, read without it: stats() must never wait behind the pool.
     private volatile int waitingWorkers;
@@ -57,20 +73,30 @@ final class WorkerPool {
     private boolean accepting = true;
     private boolean stopped;
 
-    private final AtomicInteger threadNumber = new AtomicInteger();
+    /** Numbers in use in thread names ({@code minihttp-worker-N}). Under the lock. */
+    private final BitSet threadNumbers = new BitSet();
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
 
     private record Queued(WorkerTask task, long enqueuedNanos) {
     }
 
-    WorkerPool(int size, int capacity, long queueTimeoutNanos, boolean virtual, ServerCounters counters) {
-        this("minihttp-worker-", size, capacity, queueTimeoutNanos, virtual, counters, counters.pool);
+    WorkerPool(int size, int minWorkers, long idleTimeoutNanos, int capacity, long queueTimeoutNanos, boolean virtual,
+               ServerCounters counters) {
+        this("minihttp-worker-", size, minWorkers, idleTimeoutNanos, capacity, queueTimeoutNanos, virtual, counters,
+                counters.pool);
     }
 
-    WorkerPool(String threadPrefix, int size, int capacity, long queueTimeoutNanos, boolean virtual,
-               ServerCounters counters, QueueCounters queueCounters) {
+    /** @param minWorkers retiring stops at this many workers; above {@code size} it means {@code size} */
+    WorkerPool(String threadPrefix, int size, int minWorkers, long idleTimeoutNanos, int capacity,
+               long queueTimeoutNanos, boolean virtual, ServerCounters counters, QueueCounters queueCounters) {
+        if (idleTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("idleTimeoutNanos must be positive, was " + idleTimeoutNanos);
+        }
         this.threadPrefix = threadPrefix;
         this.size = size;
+        this.minWorkers = Math.max(0, Math.min(minWorkers, size));
+        // Capped so that a deadline computed from System.nanoTime() cannot overflow (146 years is "never").
+        this.idleTimeoutNanos = Math.min(idleTimeoutNanos, 1L << 62);
         this.capacity = capacity;
         this.queueTimeoutNanos = queueTimeoutNanos;
         this.virtual = virtual;
@@ -93,7 +119,9 @@ final class WorkerPool {
      */
     private boolean startWorker() {
         Worker worker = new Worker();
-        String name = threadPrefix + threadNumber.incrementAndGet();
+        worker.number = threadNumbers.nextClearBit(1);
+        threadNumbers.set(worker.number);
+        String name = threadPrefix + worker.number;
         Thread thread = virtual ? VirtualThreads.newThread(name, worker) : new Thread(worker, name);
         worker.thread = thread;
         startingWorkers++;
@@ -104,6 +132,7 @@ final class WorkerPool {
         } catch (OutOfMemoryError | RuntimeException e) {
             startingWorkers--;
             workers.remove(worker);
+            threadNumbers.clear(worker.number);
             log.error("Could not start worker {} ({} running): {}", name, workers.size(), e.toString());
             return false;
         }
@@ -126,11 +155,20 @@ final class WorkerPool {
                     return false;
                 }
             } else {
-                taskAvailable.signal();
+                wakeOne();
             }
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Wakes the most recently idle worker, if one is waiting and not woken yet. Under the lock. */
+    private void wakeOne() {
+        Worker worker = waiting.pollLast();
+        if (worker != null) {
+            worker.parked = false;
+            worker.wake.signal();
         }
     }
 
@@ -223,7 +261,9 @@ final class WorkerPool {
             queue.clear();
             queuedCount = 0;
             all = new ArrayList<>(workers);
-            taskAvailable.signalAll();
+            while (!waiting.isEmpty()) {
+                wakeOne();
+            }
             idle.signalAll();
         } finally {
             lock.unlock();
@@ -258,12 +298,13 @@ final class WorkerPool {
 
     /**
      * Accounts for the task this worker just finished, if any, then takes the next one, or returns
-     * null when the pool stopped. The worker goes from busy (or starting) to waiting in one lock
-     * section, so submit() never sees a worker that is none of these and never starts one too many;
-     * and the finished task's {@link WorkerTask#afterRun()} runs once it counts as waiting, so the
-     * next request on the same connection finds it free.
+     * null when the pool stopped or this worker retired (it is then no longer one of the workers).
+     * The worker goes from busy (or starting) to waiting in one lock section, so submit() never sees
+     * a worker that is none of these and never starts one too many; and the finished task's
+     * {@link WorkerTask#afterRun()} runs once it counts as waiting, so the next request on the same
+     * connection finds it free.
      */
-    private Queued take(boolean first, WorkerTask finished) throws InterruptedException {
+    private Queued take(Worker worker, boolean first, WorkerTask finished) throws InterruptedException {
         lock.lock();
         try {
             if (finished != null) {
@@ -282,14 +323,37 @@ final class WorkerPool {
                         lock.lock();
                     }
                 }
+                // Woken for a task another worker took first, it waits on towards the same deadline.
+                long deadline = System.nanoTime() + idleTimeoutNanos;
                 while (queue.isEmpty()) {
                     if (stopped) {
                         return null;
                     }
-                    taskAvailable.await();
+                    if (!worker.parked) {
+                        waiting.addLast(worker);
+                        worker.parked = true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        if (workers.size() > minWorkers) {
+                            retire(worker);
+                            return null;
+                        }
+                        // One of the minimum for now. It still waits with a deadline, not for ever:
+                        // should the pool grow past the minimum later, this idle one is the one to
+                        // retire, not the busy ones on top of the stack.
+                        left = idleTimeoutNanos;
+                        deadline = System.nanoTime() + left;
+                    }
+                    worker.wake.awaitNanos(left);
                 }
             } finally {
                 waitingWorkers--;
+                if (worker.parked) {
+                    // Timed out or interrupted with nobody having woken it: leave the stack.
+                    waiting.removeLastOccurrence(worker);
+                    worker.parked = false;
+                }
             }
             running++;
             Queued next = queue.pollFirst();
@@ -298,6 +362,14 @@ final class WorkerPool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Under the lock, with the queue empty: the caller's thread ends once this returns. */
+    private void retire(Worker worker) {
+        workers.remove(worker);
+        threadNumbers.clear(worker.number);
+        log.debug("Worker {} retired after {} ms idle; {} left", worker.thread.getName(),
+                TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos), workers.size());
     }
 
     private void finished() {
@@ -325,6 +397,12 @@ final class WorkerPool {
     }
 
     private final class Worker implements Runnable {
+        /** Signalled by {@link #wakeOne()}: this worker alone is woken. */
+        final Condition wake = lock.newCondition();
+        /** On the stack of waiting workers. Under the lock. */
+        boolean parked;
+        /** The N of its thread name. Under the lock. */
+        int number;
         volatile Thread thread;
         volatile WorkerTask current;
         volatile long startedNanos;
@@ -338,7 +416,7 @@ final class WorkerPool {
                 while (true) {
                     WorkerTask finished = unaccounted;
                     unaccounted = null; // take() settles it before anything in it can throw
-                    Queued queued = take(first, finished);
+                    Queued queued = take(this, first, finished);
                     first = false;
                     if (queued == null) {
                         return;
@@ -404,6 +482,8 @@ final class WorkerPool {
         private void replaceMe() {
             lock.lock();
             try {
+                // Its number stays taken: the replacement gets a name of its own, so the dead
+                // thread's exceptions remain told apart from the new one's.
                 workers.remove(this);
                 if (!stopped) {
                     startWorker();

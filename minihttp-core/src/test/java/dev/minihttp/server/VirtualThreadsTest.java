@@ -69,4 +69,26 @@ class VirtualThreadsTest {
             assertThat(server.stats().maxThreads()).isEqualTo(2);
         }
     }
+
+    @Test
+    void idleVirtualWorkersRetireLikePlatformOnes() throws Exception {
+        // Little to save there (an idle virtual thread is a small stack on the heap), but the same
+        // pool: threads.current means the same in both modes.
+        Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+");
+        try (RunningServer server = RunningServer.start(ServerOptions.builder()
+                .virtualThreads(true).workerThreads(4).minWorkerThreads(0)
+                .workerIdleTimeout(java.time.Duration.ofMillis(200)), (request, response) ->
+                        response.body().write(("ok " + request.path()).getBytes(StandardCharsets.US_ASCII)))) {
+            try (RawConnection connection = server.connect()) {
+                connection.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(connection.readResponse().text()).isEqualTo("ok /a");
+            }
+            assertThat(server.stats().currentThreads()).isEqualTo(1);
+            Eventually.awaitStats(server, "the idle virtual worker retired", s -> s.currentThreads() == 0);
+            try (RawConnection connection = server.connect()) {
+                connection.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+                assertThat(connection.readResponse().text()).isEqualTo("ok /b");
+            }
+        }
+    }
 }

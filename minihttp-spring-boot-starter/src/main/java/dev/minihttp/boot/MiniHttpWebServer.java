@@ -95,8 +95,10 @@ public class MiniHttpWebServer implements WebServer {
             String contextPath = container.context().getContextPath();
             log.info("minihttp started on {} with context path '{}'", portsDescription(fresh.boundListeners()),
                     contextPath.isEmpty() ? "/" : contextPath);
-            log.info("minihttp worker pool: {} {} threads, queue capacity {}", options.workerThreads(),
-                    fresh.usesVirtualThreads() ? "virtual" : "platform", options.queueCapacity());
+            log.info("minihttp worker pool: {} {} threads, queue capacity {}; idle ones retire after {}, down to {}",
+                    options.workerThreads(), fresh.usesVirtualThreads() ? "virtual" : "platform", options.queueCapacity(),
+                    org.springframework.boot.convert.DurationStyle.SIMPLE.print(options.workerIdleTimeout()),
+                    Math.min(options.minWorkerThreads(), options.workerThreads()));
         }
     }
 

@@ -23,7 +23,8 @@ class ConfigurationMetadataTest {
                 json.readTree(in).get("properties").forEach(p -> properties.put(p.get("name").asString(), p));
             }
         }
-        List<String> expected = List.of("minihttp.threads", "minihttp.queue-capacity", "minihttp.queue-timeout",
+        List<String> expected = List.of("minihttp.threads", "minihttp.min-threads", "minihttp.thread-idle-timeout",
+                "minihttp.queue-capacity", "minihttp.queue-timeout",
                 "minihttp.io-threads", "minihttp.tls-handshake-threads", "minihttp.max-connections", "minihttp.request-head-timeout",
                 "minihttp.idle-timeout", "minihttp.max-request-body-size", "minihttp.body-buffer-threshold",
                 "minihttp.max-headers", "minihttp.max-keep-alive-requests", "minihttp.virtual-threads",

@@ -72,6 +72,16 @@ class StartupAndShutdownTest {
                 .hasStackTraceContaining("minihttp.tls-handshake-threads must be at least 0, was -1");
     }
 
+    @Test
+    void invalidThreadRetirementPropertiesFailNamingThem(CapturedOutput output) {
+        assertThatThrownBy(() -> run("--server.port=0", "--minihttp.min-threads=-1"))
+                .hasStackTraceContaining("minihttp.min-threads must be at least 0, was -1");
+        assertThatThrownBy(() -> run("--server.port=0", "--minihttp.thread-idle-timeout=0s"))
+                .hasStackTraceContaining("minihttp.thread-idle-timeout must be positive, was PT0S");
+        assertThat(output.getOut() + output.getErr()).contains("Property: minihttp.min-threads")
+                .contains("Property: minihttp.thread-idle-timeout");
+    }
+
     /** A property with more than one word is named as it is written in application.yml, not as the Java field. */
     @Test
     void invalidPropertyIsNamedInItsKebabCaseForm(CapturedOutput output) {

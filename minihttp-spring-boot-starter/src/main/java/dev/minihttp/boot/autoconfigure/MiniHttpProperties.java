@@ -34,6 +34,15 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
      */
     private int threads = 200;
 
+    /**
+     * Worker threads kept however long they are idle (at most "threads"); 0 lets every idle worker
+     * retire. Workers still start on demand: this is the floor idle ones retire down to.
+     */
+    private int minThreads = 10;
+
+    /** A worker thread that had no request for this long ends, while more than "min-threads" exist. */
+    private Duration threadIdleTimeout = Duration.ofSeconds(60);
+
     /** Complete requests that may wait for a free worker; when the queue is full the server answers 503. */
     private int queueCapacity = 1000;
 
@@ -174,6 +183,8 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         MiniHttpProperties p = (MiniHttpProperties) target;
         PropertyErrors rejected = new PropertyErrors(errors, environment);
         atLeast(rejected, "minihttp.threads", p.threads, 1);
+        atLeast(rejected, "minihttp.min-threads", p.minThreads, 0);
+        positive(rejected, "minihttp.thread-idle-timeout", p.threadIdleTimeout);
         atLeast(rejected, "minihttp.queue-capacity", p.queueCapacity, 0);
         atLeast(rejected, "minihttp.io-threads", p.ioThreads, 1);
         if (p.tlsHandshakeThreads != null) {
@@ -252,6 +263,8 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
             options.tlsHandshakeThreads(tlsHandshakeThreads); // else the engine's default, one per CPU
         }
         return options.workerThreads(threads)
+                .minWorkerThreads(minThreads)
+                .workerIdleTimeout(threadIdleTimeout)
                 .queueCapacity(queueCapacity)
                 .queueTimeout(queueTimeout)
                 .ioThreads(ioThreads)
@@ -273,6 +286,22 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
     public void setThreads(int threads) {
         this.threads = threads;
+    }
+
+    public int getMinThreads() {
+        return minThreads;
+    }
+
+    public void setMinThreads(int minThreads) {
+        this.minThreads = minThreads;
+    }
+
+    public Duration getThreadIdleTimeout() {
+        return threadIdleTimeout;
+    }
+
+    public void setThreadIdleTimeout(Duration threadIdleTimeout) {
+        this.threadIdleTimeout = threadIdleTimeout;
     }
 
     public int getQueueCapacity() {

@@ -48,7 +48,7 @@ public class MiniHttpMetrics implements MeterBinder {
                 ServerStats::maxThreads);
         gauge(registry, "minihttp.threads.busy", "threads", "Requests running now", ServerStats::busyThreads);
         gauge(registry, "minihttp.threads.current", "threads",
-                "Worker threads that exist now (the limit in virtual-thread mode)", ServerStats::currentThreads);
+                "Worker threads alive now: started on demand, retired after the thread idle timeout", ServerStats::currentThreads);
         gauge(registry, "minihttp.queue.size", "requests", "Complete requests waiting for a worker",
                 ServerStats::queueSize);
         gauge(registry, "minihttp.queue.capacity", "requests", "Requests that may wait before the server answers 503",
@@ -75,7 +75,7 @@ public class MiniHttpMetrics implements MeterBinder {
                 "The most probe requests that run at once on the reserved lane", ServerStats.LaneStats::maxThreads);
         laneGauge(registry, "minihttp.lane.threads.busy", "threads", "Requests running on the reserved lane now",
                 ServerStats.LaneStats::busyThreads);
-        laneGauge(registry, "minihttp.lane.threads.current", "threads", "Reserved lane threads started so far",
+        laneGauge(registry, "minihttp.lane.threads.current", "threads", "Reserved lane threads alive now",
                 ServerStats.LaneStats::currentThreads);
         laneGauge(registry, "minihttp.lane.queue.size", "requests", "Requests waiting for a reserved lane thread",
                 ServerStats.LaneStats::queueSize);
