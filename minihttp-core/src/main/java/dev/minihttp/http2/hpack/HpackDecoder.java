@@ -44,18 +44,21 @@ public final class HpackDecoder {
     private boolean tooLarge;
 
     /**
-     * @param maxTableSize the SETTINGS_HEADER_TABLE_SIZE this end announces; until the peer has
-     *     acknowledged a value other than {@value #DEFAULT_TABLE_SIZE}, pass that default and call
-     *     {@link #setMaxTableSize} on the acknowledgement
+     * @param maxTableSize the SETTINGS_HEADER_TABLE_SIZE in force. Both tables start at the
+     *     default {@value #DEFAULT_TABLE_SIZE} whatever it is, and a smaller value counts as a
+     *     change the peer must acknowledge with a table size update in its first block. Since
+     *     a client may send its first HEADERS before it has read our SETTINGS, pass the default
+     *     here and call {@link #setMaxTableSize} when the peer acknowledges ours.
      * @param maxHeaderListSize the largest decoded header list accepted, in RFC 9113 octets
      */
     public HpackDecoder(int maxTableSize, int maxHeaderListSize) {
         if (maxTableSize < 0 || maxHeaderListSize < 0) {
             throw new IllegalArgumentException("negative limit");
         }
-        this.maxTableSize = maxTableSize;
+        this.table = new DynamicTable(DEFAULT_TABLE_SIZE);
+        this.maxTableSize = DEFAULT_TABLE_SIZE;
         this.maxHeaderListSize = maxHeaderListSize;
-        this.table = new DynamicTable(maxTableSize);
+        setMaxTableSize(maxTableSize);
     }
 
     /**

@@ -187,7 +187,10 @@ class HpackDecoderErrorTest {
     @Test
     void literalTooLargeForListAndTableEmptiesTheTable() throws Exception {
         HpackDecoder small = new HpackDecoder(256, 1000);
-        assertThat(decode(small, hex("4001 61 0162"))).isEqualTo(fields("a", "b"));
+        // the limit is below the default: the first block must say the table shrank
+        assertThatThrownBy(() -> decode(new HpackDecoder(256, 1000), hex("4001 61 0162")))
+                .isInstanceOf(HpackCompressionException.class);
+        assertThat(decode(small, hex(hex(sizeUpdate(256)) + "4001 61 0162"))).isEqualTo(fields("a", "b"));
         HeaderBlock block = new HeaderBlock();
         HpackEncoder encoder = new HpackEncoder(4096, true, HpackEncoder.HuffmanChoice.WHEN_SHORTER);
         encoder.startBlock(block);

@@ -91,6 +91,7 @@ class HpackJettyDifferentialTest {
             jetty.setMaxHeaderListSize(1 << 20);
             HpackDecoder ours = new HpackDecoder(8192, 1 << 20);
             List<Field> earlier = new ArrayList<>();
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
             for (int b = 0, blocks = 1 + random.nextInt(6); b < blocks; b++) {
                 if (random.nextInt(5) == 0) {
                     jetty.setTableCapacity(TABLE_SIZES[random.nextInt(TABLE_SIZES.length)]);
@@ -98,7 +99,7 @@ class HpackJettyDifferentialTest {
                 List<Field> fields = randomFields(random, earlier);
                 HttpFields.Mutable jettyFields = HttpFields.build();
                 fields.forEach(field -> jettyFields.add(field.name(), field.value()));
-                ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+                buffer.clear();
                 jetty.encode(buffer, new MetaData(HttpVersion.HTTP_2, jettyFields));
                 buffer.flip();
                 byte[] wire = new byte[buffer.remaining()];
