@@ -2,8 +2,9 @@
 # Fuzzes the HTTP/1.1 codec, the TLS ClientHello reader and the HPACK codec with Jazzer: each
 # @FuzzTest target for FUZZ_SECONDS, one after the other (Jazzer fuzzes one test per JVM), at the
 # lowest CPU priority. Prints executions and findings per target. A finding (crash) is saved by
-# Jazzer as a file in the target's inputs directory under minihttp-core/src/test/resources/dev/minihttp/<package>/<Class>Inputs/<method>/,
-# so from then on it runs as a regression input in every `mvn test`: fix the bug, keep the file.
+# Jazzer as a file in the target's inputs directory, under
+# minihttp-core/src/test/resources/dev/minihttp/<package>/<Class>Inputs/<method>/, so from then
+# on it runs as a regression input in every `mvn test`: fix the bug, keep the file.
 #
 #   FUZZ_SECONDS=900 bench/fuzz.sh                        # 15 min per target
 #   FUZZ_TARGETS="ChunkedDecoderFuzzTest#decode" bench/fuzz.sh

@@ -130,7 +130,8 @@ public final class HpackEncoder {
      *     application knows of. {@code authorization}, {@code proxy-authorization},
      *     {@code set-cookie} and short {@code cookie} values are sensitive anyway.
      * @throws IllegalStateException if {@link #startBlock} was not called after a table size change
-     * @throws IllegalArgumentException if a char of the name or value is not ISO-8859-1
+     * @throws IllegalArgumentException if a char of the name or value is not ISO-8859-1; the
+     *     table is unchanged but the block holds part of the field and must be discarded
      */
     public void header(HeaderBlock out, String name, String value, boolean sensitive) {
         if (sizeUpdatePending) {

@@ -35,7 +35,6 @@ class HpackDecoderFuzzTest {
         int seed = data.length > 1 ? data[1] & 0xFF : 0;
         byte[] wire = data.length > 2 ? Arrays.copyOfRange(data, 2, data.length) : new byte[0];
         int tableSize = TABLE_SIZES[control & 0x7];
-        int firstTableSize = tableSize;
         int maxListSize = 64 + (control >>> 3) * 32;
 
         HpackDecoder bounded = new HpackDecoder(tableSize, maxListSize);
@@ -71,7 +70,10 @@ class HpackDecoderFuzzTest {
             }
             assertThat(entries(bounded.table())).as("tables in step").isEqualTo(entries(unbounded.table()));
             assertThat(bounded.table().size()).isLessThanOrEqualTo(bounded.table().maxSize());
-            assertThat(bounded.table().maxSize()).isLessThanOrEqualTo(firstTableSize);
+            if (!expected.fields().isEmpty()) {
+                // a field decoded, so any lowered limit has been acknowledged with an update
+                assertThat(bounded.table().maxSize()).isLessThanOrEqualTo(tableSize);
+            }
         }
     }
 

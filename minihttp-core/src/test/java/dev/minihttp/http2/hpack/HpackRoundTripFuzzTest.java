@@ -30,7 +30,8 @@ class HpackRoundTripFuzzTest {
         HeaderBlock block = new HeaderBlock(16);
         int blocks = data.consumeInt(1, 8);
         for (int b = 0; b < blocks && data.remainingBytes() > 0; b++) {
-            while (data.consumeInt(0, 7) == 0) {
+            // a bounded count: an exhausted provider answers 0 forever (a fuzzing finding)
+            for (int changes = data.consumeInt(0, 3) - 1; changes > 0; changes--) {
                 encoder.setMaxTableSize(data.consumeInt(0, 10_000));
             }
             List<Field> fields = new ArrayList<>();
