@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Fuzzes the HTTP/1.1 codec with Jazzer: each @FuzzTest target for FUZZ_SECONDS, one after the
-# other (Jazzer fuzzes one test per JVM), at the lowest CPU priority. Prints executions and
-# findings per target. A finding (crash) is saved by Jazzer as a file in the target's inputs
-# directory under minihttp-core/src/test/resources/dev/minihttp/http/<Class>Inputs/<method>/,
-# so from then on it runs as a regression input in every `mvn test`: fix the bug, keep the file.
+# Fuzzes the HTTP/1.1 codec, the TLS ClientHello reader, the HTTP/2 frame reader and HPACK with Jazzer: each
+# @FuzzTest target for FUZZ_SECONDS, one after the other (Jazzer fuzzes one test per JVM), at the
+# lowest CPU priority. Prints executions and findings per target. A finding (crash) is saved by
+# Jazzer as a file in the target's inputs directory, under
+# minihttp-core/src/test/resources/dev/minihttp/<package>/<Class>Inputs/<method>/, so from then
+# on it runs as a regression input in every `mvn test`: fix the bug, keep the file.
 #
 #   FUZZ_SECONDS=900 bench/fuzz.sh                        # 15 min per target
 #   FUZZ_TARGETS="ChunkedDecoderFuzzTest#decode" bench/fuzz.sh
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-300}
-FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode ClientHelloFuzzTest#read FrameReaderFuzzTest#read"}
+FUZZ_TARGETS=${FUZZ_TARGETS:-"RequestHeadParserFuzzTest#parse ChunkedDecoderFuzzTest#decode ClientHelloFuzzTest#read FrameReaderFuzzTest#read HpackDecoderFuzzTest#decode HpackRoundTripFuzzTest#roundTrip"}
 # distinct findings (by stack) to collect before a target stops early
 FUZZ_KEEP_GOING=${FUZZ_KEEP_GOING:-10}
 # a small heap makes "bounded memory" a finding (OutOfMemoryError) instead of a slow swap
@@ -42,10 +43,11 @@ for target in $FUZZ_TARGETS; do
   class=${target%%#*}
   method=${target##*#}
   # Jazzer keeps a target's inputs beside its test class: the codec's under http/, the TLS layer's under tls/,
-  # the HTTP/2 codec's under http2/.
+  # the HTTP/2 frame codec's under http2/, HPACK's under http2/hpack/.
   case "$class" in
     ClientHello*) package=tls ;;
     FrameReader*) package=http2 ;;
+    Hpack*) package=http2/hpack ;;
     *) package=http ;;
   esac
   inputs="${inputs_root%/http}/$package/${class}Inputs/$method"
@@ -74,7 +76,7 @@ for target in $FUZZ_TARGETS; do
   after=$(find "$inputs" -maxdepth 1 -type f | sort)
   new=$(comm -13 <(echo "$before") <(echo "$after") | sed '/^$/d' || true)
   findings=$(echo -n "$new" | grep -c . || true)
-  corpus=$(find "minihttp-core/.cifuzz-corpus/dev.minihttp.$package.$class/$method" -type f 2>/dev/null | wc -l || true)
+  corpus=$(find "minihttp-core/.cifuzz-corpus/dev.minihttp.${package//\//.}.$class/$method" -type f 2>/dev/null | wc -l || true)
   echo "   executions: ${runs:-?}  seconds: $elapsed  corpus: $corpus  new findings: $findings  (mvn exit $status)"
   if [ -n "$new" ]; then
     echo "$new" | sed 's/^/   finding: /'
