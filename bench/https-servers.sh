@@ -34,6 +34,11 @@
 #   STARTUP_TIMEOUT=180              seconds a server has to answer its first 200 (all three start on
 #                                    one CPU, one after the other)
 #   SKIP_BUILD=1                     reuse the jars in bench/spring-app/target/
+#   PROFILE=1                        after the measured rounds, one more run per server and measured
+#                                    scenario with async-profiler attached (event=cpu, 1 ms, per thread;
+#                                    tools.profiler:async-profiler from Maven Central, into target/):
+#                                    bench/results/https-profile.md says where each server's CPU goes
+#   PROFILER_VERSION=4.2             that artifact's version
 #   JAVA_HOME                        JDK to use (default: `java` on PATH)
 set -euo pipefail
 
@@ -73,11 +78,20 @@ TOMCAT_PORT=${TOMCAT_PORT:-18444}
 JETTY_PORT=${JETTY_PORT:-18445}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
 SKIP_BUILD=${SKIP_BUILD:-0}
+PROFILE=${PROFILE:-0}
+PROFILER_VERSION=${PROFILER_VERSION:-4.2}
 THREADS=200
 QUEUE=1000
 EXPECTED_BODY="Hello, World!"
 STOREPASS=bench-https-pass
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; KEYTOOL="$JAVA_HOME/bin/keytool"; else JAVA=java; KEYTOOL=keytool; fi
+if [[ -n "${JAVA_HOME:-}" ]]; then
+    JCMD="$JAVA_HOME/bin/jcmd"
+elif command -v java >/dev/null; then
+    JCMD="$(dirname "$(readlink -f "$(command -v java)")")/jcmd"
+else
+    JCMD=jcmd
+fi
 read -r -a JVM_FLAGS <<<"$JVM_OPTS"
 
 # shellcheck source=lib.sh
@@ -100,6 +114,8 @@ int_in_range SLOW_STALLED "$SLOW_STALLED" 0 5000
 int_in_range WRK_THREADS "$WRK_THREADS" 1 64
 int_in_range WRK_TIMEOUT "$WRK_TIMEOUT" 1 60
 int_in_range STARTUP_TIMEOUT "$STARTUP_TIMEOUT" 1 900
+int_in_range PROFILE "$PROFILE" 0 1
+[[ "$PROFILER_VERSION" =~ ^[0-9][0-9A-Za-z.-]*$ ]] || die "PROFILER_VERSION=$PROFILER_VERSION: not a version"
 for p in MINIHTTP_PORT TOMCAT_PORT JETTY_PORT; do int_in_range "$p" "${!p}" 1024 65535; done
 ((CONNECTIONS >= WRK_THREADS && HS_CLIENTS >= WRK_THREADS)) || die "CONNECTIONS and HS_CLIENTS must be >= WRK_THREADS"
 
@@ -306,6 +322,13 @@ run_once() { # name scenario seconds -> RATE, and one CSV row
     out="$RUN_DIR/$name.$PHASE.$sc.$SEQ"
     load1=$(cut -d' ' -f1 /proc/loadavg)
     alive "$name"
+    # CPU time of the server under test and of the other (idle) servers, around the run: on a
+    # shared machine a server's share of its CPU varies, its CPU time per request much less.
+    local peers=() p cpu0 cpu1 peer0 peer1 w0 w1
+    for p in "${ALL_SERVER_PIDS[@]}"; do [[ "$p" == "${PID_OF[$name]}" ]] || peers+=("$p"); done
+    cpu0=$(proc_cpu_ticks "${PID_OF[$name]}")
+    peer0=$(proc_cpu_ticks "${peers[@]}")
+    w0=$EPOCHREALTIME
     noise_begin "${ALL_SERVER_PIDS[@]}" "${BG_PIDS[@]}"
     case "$sc" in
     full)
@@ -327,10 +350,16 @@ run_once() { # name scenario seconds -> RATE, and one CSV row
         parsed=$("$PYTHON" "$BENCH/wrkstats.py" parse "$out.wrk.txt") || { cat "$out.wrk.txt" >&2; die "cannot parse wrk output ($out.wrk.txt)"; }
         ;;
     esac
+    w1=$EPOCHREALTIME
+    cpu1=$(proc_cpu_ticks "${PID_OF[$name]}")
+    peer1=$(proc_cpu_ticks "${peers[@]}")
     alive "$name"
     # ok_rps is the 4th wrkstats field
     RATE=$(cut -d, -f4 <<<"$parsed")
-    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$PHASE,$ROUND,$ORDER,$name,$sc,$SEQ,$secs,$conns,$load1,$STEAL,$OTHER,$SLOW_INFO,$parsed" >>"$CSV"
+    local cpucols
+    cpucols=$(awk -v a="$cpu0" -v b="$cpu1" -v c="$peer0" -v d="$peer1" -v t0="$w0" -v t1="$w1" -v hz="$CLK_TCK" \
+        'BEGIN { printf "%.3f,%.3f,%.3f", (b - a) / hz, (d - c) / hz, t1 - t0 }')
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$PHASE,$ROUND,$ORDER,$name,$sc,$SEQ,$secs,$conns,$load1,$STEAL,$OTHER,$SLOW_INFO,$parsed,$cpucols" >>"$CSV"
 }
 
 S_TIME_FIELDS=""
@@ -441,7 +470,7 @@ slow_scenario() { # name: A (plaintext), slow-client warm-up set, B (with the me
     sc1=$(proc_cpu_ticks "$SLOW_PID")
     st1=$EPOCHREALTIME
     local cpu
-    cpu=$(awk -v a="$sc0" -v b="$sc1" -v t0="$st0" -v t1="$st1" -v hz="$(getconf CLK_TCK)" \
+    cpu=$(awk -v a="$sc0" -v b="$sc1" -v t0="$st0" -v t1="$st1" -v hz="$CLK_TCK" \
         'BEGIN { printf "%.2f", (t1 > t0) ? 100 * (b - a) / hz / (t1 - t0) : 0 }')
     # Fill in the slow columns of the row just written: connections before / after, client CPU %.
     sed -i '$ s/^\(\([^,]*,\)\{12\}\)[^,]*,[^,]*,[^,]*,[^,]*,/\1'"$c0,$c1,$cpu,$(grep -m1 '^ready ' "$SLOW_LOG" | awk '{ print $2 + $3 }'),"'/' "$CSV"
@@ -453,16 +482,64 @@ slow_scenario() { # name: A (plaintext), slow-client warm-up set, B (with the me
     log "    $name with slow TLS clients: $(printf '%.0f' "$rate_b") req/s (slow connections $c0 -> $c1, client ${cpu}% of a CPU); plaintext after: $(printf '%.0f' "$RATE") req/s"
 }
 
+# ---------------------------------------------------------------- profiles (PROFILE=1)
+PROFILER_SO=""
+fetch_profiler() { # async-profiler's agent from Maven Central (the ordinary client: mvn), into target/
+    local dir="$ROOT/target/async-profiler-$PROFILER_VERSION" jar
+    jar="$dir/async-profiler-$PROFILER_VERSION-linux-x64.jar"
+    PROFILER_SO="$dir/linux-x64/libasyncProfiler.so"
+    [[ -x "$JCMD" ]] || die "PROFILE=1 needs jcmd next to $JAVA ($JCMD)"
+    [[ "$(uname -m)" == x86_64 ]] || die "PROFILE=1: only linux-x64 is set up"
+    [[ -f "$PROFILER_SO" ]] && return 0
+    log "fetching tools.profiler:async-profiler:$PROFILER_VERSION (linux-x64) into ${dir#"$ROOT"/}"
+    mvn_logged "$RUN_DIR/fetch-profiler.log" -f "$ROOT/pom.xml" -N -Dmaven.repo.local="$LOCAL_REPO" dependency:copy \
+        -Dartifact="tools.profiler:async-profiler:$PROFILER_VERSION:jar:linux-x64" -DoutputDirectory="$dir"
+    (cd "$dir" && unzip -o -q "$jar" 'linux-x64/*') || die "cannot unpack $jar"
+    [[ -f "$PROFILER_SO" ]] || die "no linux-x64/libasyncProfiler.so in $jar"
+}
+
+profiler() { # name command: start / stop the agent in a running server (jcmd JVMTI.agent_load)
+    # jcmd parses key=value itself: the agent's options go in double quotes.
+    timeout --kill-after=5 60 "$JCMD" "${PID_OF[$1]}" JVMTI.agent_load "$PROFILER_SO" "\"$2\"" >>"$RUN_DIR/profiler.log" 2>&1 ||
+        { tail -n 5 "$RUN_DIR/profiler.log" >&2; die "async-profiler ($2) in $1 failed"; }
+    grep -q 'return code: 0' <(tail -n 1 "$RUN_DIR/profiler.log") || { tail -n 5 "$RUN_DIR/profiler.log" >&2; die "async-profiler ($2) in $1 failed"; }
+}
+
+profile_all() { # one profiled run per server and measured scenario -> bench/results/https-profile.md
+    local sc s f md="$RUN_DIR/https-profile.md" reqs
+    {
+        echo "# Where the CPU goes: async-profiler $PROFILER_VERSION, event=cpu, interval 1 ms, $DURATION s per server and scenario"
+        echo
+        echo "Recorded after the measured rounds of bench/https-servers.sh ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')), one server under load at a time, the same load as its measurement. Samples are of the server's JVM only (CPU $SERVER_CPU); *per 1,000* = samples (≈ ms of CPU) per 1,000 requests (keep-alive) or handshakes. Categories come from the innermost frame that tells (bench/profsummary.py)."
+        echo
+    } >"$md"
+    PHASE=profile ROUND=0 ORDER=0
+    for sc in "${MEASURED[@]}"; do
+        for s in "${SERVER_LIST[@]}"; do
+            f="$RUN_DIR/$s.$sc.collapsed"
+            profiler "$s" "start,event=cpu,interval=1ms,threads"
+            run_once "$s" "$sc" "$DURATION"
+            profiler "$s" "stop,file=$f,collapsed"
+            reqs=$(tail -n 1 "$CSV" | cut -d, -f17) # requests (wrk) / connections (s_time)
+            log "  profiled $s $sc: $(printf '%.0f' "$RATE")/s"
+            { echo "## $sc — $s ($(printf '%.0f' "$RATE")/s while profiled)"; echo; "$PYTHON" "$BENCH/profsummary.py" "$f" "$reqs"; echo; } >>"$md"
+        done
+    done
+    cp "$md" "$RESULTS/https-profile.md"
+}
+
 # ---------------------------------------------------------------- main
 ensure_tools
 new_run_dir
 build
+if ((PROFILE)); then fetch_profiler; fi
 make_certificate
 taskset -cp "$WRK_CPU" $$ >/dev/null # the script, curl, openssl and the load generators: the wrk CPU
 
 CSV="$RUN_DIR/https-servers.csv"
 WRK_FIELDS=$("$PYTHON" "$BENCH/wrkstats.py" fields)
-echo "date,phase,round,order,server,scenario,seq,seconds,connections,load1,steal_pct,other_cpu_pct,slow_conns_start,slow_conns_end,slow_client_cpu_pct,slow_conns_opened,$WRK_FIELDS" >"$CSV"
+CLK_TCK=$(getconf CLK_TCK)
+echo "date,phase,round,order,server,scenario,seq,seconds,connections,load1,steal_pct,other_cpu_pct,slow_conns_start,slow_conns_end,slow_client_cpu_pct,slow_conns_opened,$WRK_FIELDS,server_cpu_s,peers_cpu_s,wall_s" >"$CSV"
 UPTIME_START=$(uptime)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED_AT=$SECONDS
@@ -506,6 +583,10 @@ if scenario slow; then
             slow_scenario "$name"
         done
     done
+fi
+if ((PROFILE)) && ((${#MEASURED[@]} > 0)); then
+    log "profiling each server once per scenario (async-profiler)"
+    profile_all
 fi
 UPTIME_END=$(uptime)
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -51,6 +51,10 @@ def fmt_ms(x):
     return f"{x:.2f}" if x < 10 else f"{x:,.0f}"
 
 
+def fmt_pct(x):
+    return "–" if x is None else f"{100 * x:.0f} %"
+
+
 def spread(xs):
     """min – max, and the interquartile range when there are at least 4 values."""
     xs = sorted(x for x in xs if x is not None)
@@ -61,6 +65,18 @@ def spread(xs):
         q = statistics.quantiles(xs, n=4)
         s += f" (IQR {fmt(q[0])} – {fmt(q[2])})"
     return s
+
+
+def cpu_per_k(row):
+    """Server CPU ms per 1,000 requests (or handshakes) of this run; None without the columns."""
+    cpu, reqs = num(row, "server_cpu_s"), num(row, "requests")
+    return 1e6 * cpu / reqs if cpu is not None and reqs else None
+
+
+def cpu_share(row):
+    """The server's CPU time over the run's wall time: how much of its CPU it actually got."""
+    cpu, wall = num(row, "server_cpu_s"), num(row, "wall_s")
+    return cpu / wall if cpu is not None and wall else None
 
 
 def errors(rows):
@@ -163,6 +179,13 @@ def main(argv):
         target = HANDSHAKE_TARGET if sc in ("full", "resumed") else THROUGHPUT_TARGET
         checks.append((f"{TITLES[sc]}: {UNITS[sc]}", fmt(mh), f"{fmt(ref)} ({best})", f"{ratio:.2f}×{rr}",
                        f"≥ {target:.2f}×" if sc != "resumed" else "–", ratio >= target if sc != "resumed" else None))
+        mc = med(cpu_per_k(r) for r in of("minihttp", sc))
+        pc = [(p, med(cpu_per_k(r) for r in of(p, sc))) for p in PEERS if p in servers]
+        pc = [(p, v) for p, v in pc if v]
+        if mc and pc:
+            bc, refc = min(pc, key=lambda pv: pv[1])
+            checks.append((f"{TITLES[sc]}: server CPU ms per 1,000", fmt(mc), f"{fmt(refc)} ({bc})",
+                           f"{refc / mc:.2f}× as efficient", "–", None))
         if sc in ("plaintext", "json", "resumed"):
             mp = med(num(r, "p99_ms") for r in of("minihttp", sc))
             pp = [(p, med(num(r, "p99_ms") for r in of(p, sc))) for p in PEERS if p in servers]
@@ -206,7 +229,10 @@ def main(argv):
         real = [c for c in checks if c[5] is not None]
         a(f"{sum(bool(c[5]) for c in real)} of {len(real)} checks pass. Ratios are of the medians; the "
           "per-round range compares each minihttp round with the same round of the better peer. "
-          "Resumed handshakes have no target (info).")
+          "Resumed handshakes have no target (info). *Server CPU ms per 1,000* is the server's own CPU "
+          "time (utime + stime of its JVM) per 1,000 requests or handshakes, the better peer being the one that "
+          "needs less; \"as efficient\" = peer's ÷ minihttp's. On a shared machine it is steadier than the "
+          "throughput, which also depends on how much of its CPU each server got (column *CPU got* below).")
     else:
         a("(not enough servers or scenarios to check a target)")
     a("")
@@ -219,9 +245,9 @@ def main(argv):
     # ------------------------------------------------------------ per scenario
     a(f"## Results ({m['rounds']} rounds of {m['duration']} s, median, min – max)")
     a("")
-    a("| scenario | server | rate (median) | min – max | p50 ms | p99 ms | non-2xx | socket errors | "
-      "steal % (max) | other CPU % (max) |")
-    a("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    a("| scenario | server | rate (median) | min – max | p50 ms | p99 ms | CPU ms per 1,000 | CPU got | "
+      "non-2xx | socket errors | steal % (max) | other CPU % (max) |")
+    a("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for sc in scenarios:
         for s in servers:
             rs = of(s, sc)
@@ -231,7 +257,8 @@ def main(argv):
             flag = " ⚠" if non2xx or sock else ""
             a(f"| {TITLES[sc]} ({UNITS[sc]}) | {s}{flag} | {fmt(med(num(r, 'ok_rps') for r in rs))} "
               f"| {spread([num(r, 'ok_rps') for r in rs])} | {fmt_ms(med(num(r, 'p50_ms') for r in rs))} "
-              f"| {fmt_ms(med(num(r, 'p99_ms') for r in rs))} | {non2xx} | {sock} "
+              f"| {fmt_ms(med(num(r, 'p99_ms') for r in rs))} | {fmt(med(cpu_per_k(r) for r in rs))} "
+              f"| {fmt_pct(med(cpu_share(r) for r in rs))} | {non2xx} | {sock} "
               f"| {max(num(r, 'steal_pct') or 0 for r in rs):.1f} | {max(num(r, 'other_cpu_pct') or 0 for r in rs):.1f} |")
     a("")
     a(f"- Keep-alive: `wrk -t{m['wrk_threads']} -c{m['connections']} --timeout {m['wrk_timeout']}s --latency "
@@ -243,6 +270,9 @@ def main(argv):
       "keeping its `SSL` object across reconnects, offers the previous session (TLS 1.3 PSK, checked against "
       "`openssl s_server`: every reconnect was a session-cache hit); the servers resume it (column *resumes a "
       "session* above). Rate = responses/s = handshakes/s.")
+    a("- *CPU ms per 1,000*: the server JVM's utime + stime during the run per 1,000 requests (handshakes); "
+      "*CPU got*: that CPU time over the run's wall time, i.e. the share of its CPU the server obtained while "
+      "the machine's other work competed for it (100 % = all of CPU " + str(m["server_cpu"]) + ").")
     a("- *other CPU* is the CPU time of processes other than the three servers and the load generators "
       "(other sessions' builds), in % of both CPUs.")
     a("")
