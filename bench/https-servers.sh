@@ -39,6 +39,7 @@
 #                                    tools.profiler:async-profiler from Maven Central, into target/):
 #                                    bench/results/https-profile.md says where each server's CPU goes
 #   PROFILER_VERSION=4.2             that artifact's version
+#   RESULTS_NAME=https-servers       bench/results/NAME.{csv,json,md} (QUICK=1: https-servers-quick)
 #   JAVA_HOME                        JDK to use (default: `java` on PATH)
 set -euo pipefail
 
@@ -79,6 +80,8 @@ JETTY_PORT=${JETTY_PORT:-18445}
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-180}
 SKIP_BUILD=${SKIP_BUILD:-0}
 PROFILE=${PROFILE:-0}
+# a smoke run does not overwrite the real results
+if [[ "$QUICK" == 1 ]]; then RESULTS_NAME=${RESULTS_NAME:-https-servers-quick}; else RESULTS_NAME=${RESULTS_NAME:-https-servers}; fi
 PROFILER_VERSION=${PROFILER_VERSION:-4.2}
 THREADS=200
 QUEUE=1000
@@ -115,6 +118,7 @@ int_in_range WRK_THREADS "$WRK_THREADS" 1 64
 int_in_range WRK_TIMEOUT "$WRK_TIMEOUT" 1 60
 int_in_range STARTUP_TIMEOUT "$STARTUP_TIMEOUT" 1 900
 int_in_range PROFILE "$PROFILE" 0 1
+[[ "$RESULTS_NAME" =~ ^[A-Za-z0-9._-]+$ ]] || die "RESULTS_NAME=$RESULTS_NAME: letters, digits, . _ - only"
 [[ "$PROFILER_VERSION" =~ ^[0-9][0-9A-Za-z.-]*$ ]] || die "PROFILER_VERSION=$PROFILER_VERSION: not a version"
 for p in MINIHTTP_PORT TOMCAT_PORT JETTY_PORT; do int_in_range "$p" "${!p}" 1024 65535; done
 ((CONNECTIONS >= WRK_THREADS && HS_CLIENTS >= WRK_THREADS)) || die "CONNECTIONS and HS_CLIENTS must be >= WRK_THREADS"
@@ -448,24 +452,32 @@ slow_scenario() { # name: A (plaintext), slow-client warm-up set, B (with the me
     port=$(port_of "$name")
     PHASE=slow
     SLOW_INFO=",,,"
+    local prof=0
+    ((PROFILE && ROUND == SLOW_ROUNDS)) && prof=1 # the last slow round is profiled: before and with
+    ((prof == 0)) || profiler "$name" "start,event=cpu,interval=1ms,threads"
     run_once "$name" slow-before "$DURATION"
+    ((prof == 0)) || { profiler "$name" "stop,file=$RUN_DIR/$name.slow-before.collapsed,collapsed"; slow_profile_md "$name" slow-before; }
     log "    $name plaintext before: $(printf '%.0f' "$RATE") req/s"
     if ((SLOW_WARMUP > 0)); then
         # The slow clients' code paths are new to the JIT; the first set compiles them, unrecorded.
-        start_slow_tls "$name" "$((SLOW_WARMUP + 40))" warmup
+        # Lifetimes: up to 60 s of ramp-up (start_slow_tls's bound) + the load + a margin; they are
+        # stopped right after their measurement anyway.
+        start_slow_tls "$name" "$((60 + SLOW_WARMUP + 30))" warmup
         run_wrk "$SLOW_WARMUP" "$CONNECTIONS" "$(url_of "$name" plaintext)" --timeout "${WRK_TIMEOUT}s" \
             >"$RUN_DIR/$name.slow$ROUND.warmup.wrk.txt" 2>&1 || true
         bg_stop_all
         wait_connections_below "$port" 0
     fi
-    start_slow_tls "$name" "$((DURATION + 40))" measured
+    start_slow_tls "$name" "$((60 + DURATION + 30))" measured
     sleep 1
     c0=$(established "$port")
     sc0=$(proc_cpu_ticks "$SLOW_PID")
     st0=$EPOCHREALTIME
     # wrk's own connections are counted in "established" after the run started; c0 is before it.
+    ((prof == 0)) || profiler "$name" "start,event=cpu,interval=1ms,threads"
     run_once "$name" slow "$DURATION"
     local rate_b=$RATE
+    ((prof == 0)) || { profiler "$name" "stop,file=$RUN_DIR/$name.slow.collapsed,collapsed"; slow_profile_md "$name" slow; }
     c1=$(established "$port")
     sc1=$(proc_cpu_ticks "$SLOW_PID")
     st1=$EPOCHREALTIME
@@ -526,6 +538,21 @@ profile_all() { # one profiled run per server and measured scenario -> bench/res
         done
     done
     cp "$md" "$RESULTS/https-profile.md"
+}
+
+slow_profile_md() { # name scenario: append the profile of the run just made to https-profile-slow.md
+    local md="$RESULTS/https-profile-slow.md" reqs
+    if [[ ! -f "$RUN_DIR/.slow-profile-started" ]]; then
+        touch "$RUN_DIR/.slow-profile-started"
+        {
+            echo "# Slow TLS clients: where the CPU goes (async-profiler $PROFILER_VERSION, event=cpu, 1 ms)"
+            echo
+            echo "The last slow-client round of bench/https-servers.sh ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')), profiled: TLS keep-alive plaintext before the slow clients connect (slow-before) and with them held (slow). *per 1,000* = samples (≈ ms of CPU) per 1,000 requests."
+            echo
+        } >"$md"
+    fi
+    reqs=$(tail -n 1 "$CSV" | cut -d, -f17)
+    { echo "## $2 — $1 ($(printf '%.0f' "$RATE") req/s while profiled)"; echo; "$PYTHON" "$BENCH/profsummary.py" "$RUN_DIR/$1.$2.collapsed" "$reqs" || true; echo; } >>"$md"
 }
 
 # ---------------------------------------------------------------- main
@@ -648,11 +675,9 @@ for line in open(sys.argv[2]):
 json.dump(m, open(sys.argv[1], "w"), indent=1)
 ' "$META" "$RUN_DIR/meta.txt"
 
-SUFFIX=""
-[[ "$QUICK" != 1 ]] || SUFFIX="-quick" # a smoke run does not overwrite the real results
-cp "$CSV" "$RESULTS/https-servers$SUFFIX.csv"
-cp "$META" "$RESULTS/https-servers$SUFFIX.json"
-"$PYTHON" "$BENCH/httpsreport.py" "$RESULTS/https-servers$SUFFIX.csv" "$META" >"$RESULTS/https-servers$SUFFIX.md"
-log "wrote bench/results/https-servers$SUFFIX.{csv,json,md} in $MINUTES min (raw: ${RUN_DIR#"$ROOT"/})"
+cp "$CSV" "$RESULTS/$RESULTS_NAME.csv"
+cp "$META" "$RESULTS/$RESULTS_NAME.json"
+"$PYTHON" "$BENCH/httpsreport.py" "$RESULTS/$RESULTS_NAME.csv" "$META" >"$RESULTS/$RESULTS_NAME.md"
+log "wrote bench/results/$RESULTS_NAME.{csv,json,md} in $MINUTES min (raw: ${RUN_DIR#"$ROOT"/})"
 echo
-cat "$RESULTS/https-servers$SUFFIX.md"
+cat "$RESULTS/$RESULTS_NAME.md"

@@ -216,6 +216,18 @@ def main(argv):
         others = ", ".join(f"{p} {100 * med(x[0] for x in slow[p]):.1f} %" for p in PEERS if slow.get(p))
         checks.append(("slow TLS clients: req/s / own TLS keep-alive plaintext", f"{100 * share:.1f} %",
                        others or "–", "–", f"≥ {100 * SLOW_TARGET:.0f} %", share >= SLOW_TARGET))
+        cs = []
+        for _, b, _ in slow["minihttp"]:
+            seq = int(b["seq"])
+            before = [r for r in of("minihttp", "slow-before", "slow") if int(r["seq"]) < seq][-1:]
+            after = [r for r in of("minihttp", "slow-after", "slow") if int(r["seq"]) > seq][:1]
+            base = [cpu_per_k(x) for x in before + after]
+            base = [x for x in base if x]
+            if base and cpu_per_k(b):
+                cs.append(statistics.mean(base) / cpu_per_k(b))
+        if cs:
+            checks.append(("slow TLS clients: CPU per request without ÷ with them", f"{100 * med(cs):.1f} %",
+                           "–", "–", "–", None))
 
     a("## Targets (minihttp against the better of Tomcat and Jetty, same run)")
     a("")
@@ -283,16 +295,22 @@ def main(argv):
           f"{m['slow_stalled']} stalled handshakes, bench/slowtls.py)")
         a("")
         a("| server | round | before (req/s) | with slow clients | after | share of own plaintext | "
+          "CPU ms per 1,000 before / with / after | CPU share | "
           "slow conns open at start → end | slow client CPU % | p99 with, ms | errors with |")
-        a("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        a("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for s in servers:
             for share, b, base in slow.get(s, []):
                 seq = int(b["seq"])
                 before = [r for r in of(s, "slow-before", "slow") if int(r["seq"]) < seq][-1:]
                 after = [r for r in of(s, "slow-after", "slow") if int(r["seq"]) > seq][:1]
                 non2xx, sock = errors([b])
+                cb, cw, ca = (cpu_per_k(before[0]) if before else None, cpu_per_k(b),
+                              cpu_per_k(after[0]) if after else None)
+                cbase = [x for x in (cb, ca) if x]
+                cshare = statistics.mean(cbase) / cw if cbase and cw else None
                 a(f"| {s} | {b['round']} | {fmt(num(before[0], 'ok_rps')) if before else '–'} | {fmt(num(b, 'ok_rps'))} "
                   f"| {fmt(num(after[0], 'ok_rps')) if after else '–'} | {100 * share:.1f} % "
+                  f"| {fmt(cb)} / {fmt(cw)} / {fmt(ca)} | {fmt_pct(cshare)} "
                   f"| {b['slow_conns_start']} → {b['slow_conns_end']} | {b['slow_client_cpu_pct']} "
                   f"| {fmt_ms(num(b, 'p99_ms'))} | {non2xx} non-2xx, {sock} socket |")
         a("")
@@ -302,7 +320,11 @@ def main(argv):
           "paths), then a fresh set connects at 300 a second and the measurement starts once every connection was "
           "attempted. Slow headers: a header line every 5 s, never the end of the head; slow bodies: "
           "Content-Length 1 MiB, 600 B every second; stalled handshakes: half a ClientHello, then nothing. "
-          "Connections open are counted with `ss`: at the start just before wrk connects, at the end just after wrk finished.")
+          "Connections open are counted with `ss`: at the start just before wrk connects, at the end just after wrk finished. "
+          "*CPU share* = the server's CPU per request without the slow clients (mean of before and after) ÷ with them: "
+          "the throughput it would keep if it got the same CPU in all three runs (on this shared machine the CPU a "
+          "server gets changes from one 10 s run to the next; its CPU per request much less). A server that serves "
+          "nothing has no CPU per request (–).")
         a("")
     return print("\n".join(out)) or 0
 
