@@ -17,8 +17,8 @@ import sys
 THREAD_GROUPS = [
     ("minihttp I/O thread (minihttp-io-N)", re.compile(r"minihttp-io")),
     ("minihttp workers (minihttp-worker-N)", re.compile(r"minihttp-worker")),
-    ("Tomcat poller + acceptor", re.compile(r"nio-\d+-(Poller|Acceptor)")),
-    ("Tomcat workers (exec)", re.compile(r"nio-\d+-exec")),
+    ("Tomcat poller + acceptor", re.compile(r"nio-.*-(Poller|Acceptor)")),
+    ("Tomcat workers (exec)", re.compile(r"nio-.*-exec")),
     ("Jetty threads", re.compile(r"qtp|jetty", re.I)),
     ("GC", re.compile(r"GC Thread|ParGC|GC task|VM Thread", re.I)),
     ("JIT compiler", re.compile(r"C2 CompilerThread|C1 CompilerThread|Compiler", re.I)),
