@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   │          │   gets the response instead of a reset)
  *   │          ▼
  *   └──────  CLOSED   (also from any state: stop(), I/O error, write/idle/head timeout)
+ *
+ *   DISPATCHED ──(101 and Response.upgrade: the exchange completes)──► UPGRADED
+ *   UPGRADED: the bytes are the {@link UpgradeHandler}'s, through {@link Upgraded}; it closes
+ *             (protocol close: flush, LINGERING; else CLOSED) and never goes back to READING
  * </pre>
  *
  * Writing is not a state: a worker writes while the exchange runs, and whatever the socket did
@@ -52,7 +56,7 @@ final class Connection {
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
     private static final int MAX_PIPELINED_BYTES = 64 * 1024;
 
-    enum State { READING, DISPATCHED, LINGERING, CLOSED }
+    enum State { READING, DISPATCHED, UPGRADED, LINGERING, CLOSED }
 
     final long id;
     private final MiniHttpServer server;
@@ -77,6 +81,8 @@ final class Connection {
     private boolean closeAfterFlush;
     private boolean inputClosed;
     private byte[] responseBuffer;
+    /** Set once the connection switched protocols: its reads, timeouts and close go there. */
+    private volatile Upgraded upgraded;
 
     private final long acceptedNanos;
     private long idleSinceNanos;
@@ -124,6 +130,10 @@ final class Connection {
     // ---- reading (I/O thread) ----------------------------------------------------------------
 
     void onReadable(ByteBuffer buffer) throws IOException {
+        if (state == State.UPGRADED) {
+            upgraded.onReadable();
+            return;
+        }
         buffer.clear();
         int read;
         try {
@@ -344,6 +354,43 @@ final class Connection {
         }
     }
 
+    /** Called from the exchange (any thread) once its 101 response is complete: the handler takes over. */
+    void exchangeUpgraded(UpgradeHandler handler, String protocol, String path) {
+        if (loop.inLoop()) {
+            afterUpgrade(handler, protocol, path);
+        } else {
+            loop.execute(() -> afterUpgrade(handler, protocol, path));
+        }
+    }
+
+    private void afterUpgrade(UpgradeHandler handler, String protocol, String path) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.UPGRADED;
+        upgraded = new Upgraded(server, loop, this, transport, output, handler, protocol, path);
+        ByteBuffer pipelined = leftover;
+        leftover = null;
+        upgraded.start(pipelined, inputClosed);
+        readInterest(!inputClosed);
+    }
+
+    /** Upgraded connections only: the I/O thread reads while the protocol's input buffer has room. I/O thread. */
+    void readInterest(boolean on) {
+        if (state != State.CLOSED && key.isValid()) {
+            setInterest(on ? key.interestOps() | SelectionKey.OP_READ : key.interestOps() & ~SelectionKey.OP_READ);
+        }
+    }
+
+    /** The upgraded protocol closes: what it sent goes out first, then the socket closes. Any thread. */
+    void closeUpgradedFromAnyThread() {
+        if (loop.inLoop()) {
+            closeBetweenRequests();
+        } else {
+            loop.execute(this::closeBetweenRequests);
+        }
+    }
+
     private void afterExchange(boolean keepAlive) {
         if (state == State.CLOSED) {
             return;
@@ -449,6 +496,10 @@ final class Connection {
     }
 
     void runOnWorker(Runnable task) {
+        if (upgraded != null) {
+            upgraded.runSerially(task); // never dropped, and never beside another callback of the protocol
+            return;
+        }
         try {
             server.workers().execute(task);
         } catch (RuntimeException rejected) {
@@ -496,6 +547,7 @@ final class Connection {
                     close();
                 }
             }
+            case UPGRADED -> upgraded.checkTimeouts(now);
             default -> {
                 // DISPATCHED: the worker owns it; CLOSED: nothing to do
             }
@@ -517,6 +569,12 @@ final class Connection {
 
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
+        if (state == State.UPGRADED) {
+            // An upgraded connection never comes back between requests: shutdown ends it.
+            closeReason = "shutdown";
+            closeBetweenRequests();
+            return;
+        }
         if (state == State.READING && head == null && !parser.hasPartialHead()) {
             closeBetweenRequests();
         }
@@ -562,6 +620,9 @@ final class Connection {
             body = null;
         }
         leftover = null;
+        if (upgraded != null) {
+            upgraded.connectionClosed(null);
+        }
         loop.removed(this);
     }
 
