@@ -33,6 +33,8 @@ import org.springframework.boot.web.server.servlet.ServletContextInitializers;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
 import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.util.ClassUtils;
+import dev.minihttp.boot.websocket.TyrusWebSockets;
 
 /**
  * Creates a {@link MiniHttpWebServer}: a minihttp {@link ServletContainer} initialised with the
@@ -49,6 +51,9 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private ServerOptions serverOptions = ServerOptions.builder().build();
     private boolean accessLogEnabled;
     private boolean allowTrace;
+    private boolean webSocketEnabled = true;
+    private int webSocketMaxMessageSize = 1024 * 1024;
+    private Object webSocketEvents;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private final List<ListenerOptions> additionalListeners = new ArrayList<>();
@@ -82,6 +87,20 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     }
 
     /** Whether TRACE requests reach the application (minihttp.allow-trace); refused with 405 by default. */
+    /**
+     * Jakarta WebSocket (Eclipse Tyrus, when on the classpath): on or off, and the largest message
+     * a session accepts (a larger one closes it with 1009).
+     */
+    public void setWebSocket(boolean enabled, int maxMessageSize) {
+        this.webSocketEnabled = enabled;
+        this.webSocketMaxMessageSize = maxMessageSize;
+    }
+
+    /** Tyrus's monitoring listener ({@code org.glassfish.tyrus.core.monitoring.ApplicationEventListener}), for the meters. */
+    public void setWebSocketEvents(Object applicationEventListener) {
+        this.webSocketEvents = applicationEventListener;
+    }
+
     public void setAllowTrace(boolean allowTrace) {
         this.allowTrace = allowTrace;
     }
@@ -222,6 +241,10 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             container.forwardedHeaders(ForwardedHeaders.fromInternalProxies());
         }
         container.cookieSameSite(sameSiteFor(container));
+        if (webSocketEnabled && ClassUtils.isPresent(TyrusWebSockets.TYRUS_CLASS, classLoader)) {
+            // Before the application's initializers: the ServerContainer attribute is there when Spring looks.
+            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSocketEvents));
+        }
         container.addInitializer((classes, context) -> {
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
                 initializer.onStartup(context);
@@ -288,5 +311,12 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             }
             return null;
         };
+    }
+
+    /** Touches Tyrus's classes only when they are there (the app may have excluded Tyrus). */
+    private static final class WebSocketSupport {
+        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, Object events) {
+            return new TyrusWebSockets(maxMessageSize, (org.glassfish.tyrus.core.monitoring.ApplicationEventListener) events);
+        }
     }
 }
