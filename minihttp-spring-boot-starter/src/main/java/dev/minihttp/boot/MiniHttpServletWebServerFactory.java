@@ -35,6 +35,7 @@ import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.util.ClassUtils;
 import dev.minihttp.boot.websocket.TyrusWebSockets;
+import dev.minihttp.boot.websocket.WebSocketStats;
 
 /**
  * Creates a {@link MiniHttpWebServer}: a minihttp {@link ServletContainer} initialised with the
@@ -53,7 +54,6 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private boolean allowTrace;
     private boolean webSocketEnabled = true;
     private int webSocketMaxMessageSize = 1024 * 1024;
-    private Object webSocketEvents;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private final List<ListenerOptions> additionalListeners = new ArrayList<>();
@@ -96,11 +96,6 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         this.webSocketMaxMessageSize = maxMessageSize;
     }
 
-    /** Tyrus's monitoring listener ({@code org.glassfish.tyrus.core.monitoring.ApplicationEventListener}), for the meters. */
-    public void setWebSocketEvents(Object applicationEventListener) {
-        this.webSocketEvents = applicationEventListener;
-    }
-
     public void setAllowTrace(boolean allowTrace) {
         this.allowTrace = allowTrace;
     }
@@ -138,7 +133,9 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         // Key material first: a bad key store fails startup before any application code ran.
         ServerSslTls ssl = Ssl.isEnabled(getSsl()) ? new ServerSslTls(getSsl(), getSslBundles()) : null;
         TlsOptions tls = ssl != null ? ssl.load() : null;
-        ServletContainer container = createContainer(initializers);
+        WebSocketStats webSockets = webSocketEnabled && ClassUtils.isPresent(TyrusWebSockets.TYRUS_CLASS,
+                null) ? new WebSocketStats() : null;
+        ServletContainer container = createContainer(initializers, webSockets);
         container.servedOverTls(tls != null);
         try {
             container.initialize();
@@ -159,6 +156,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         }
         holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler,
                 getShutdown() == Shutdown.GRACEFUL ? shutdownTimeout : null);
+        holder[0].webSocketStats(webSockets);
         if (ssl != null) {
             MiniHttpWebServer webServer = holder[0];
             ssl.onBundleUpdate(() -> webServer.reloadTls(ssl::load));
@@ -202,7 +200,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         return prefixed;
     }
 
-    private ServletContainer createContainer(ServletContextInitializer[] initializers) {
+    private ServletContainer createContainer(ServletContextInitializer[] initializers, WebSocketStats webSockets) {
         ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : getClass().getClassLoader();
         ServletContainer container = new ServletContainer(settings.getContextPath().toString(), classLoader);
@@ -241,9 +239,9 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             container.forwardedHeaders(ForwardedHeaders.fromInternalProxies());
         }
         container.cookieSameSite(sameSiteFor(container));
-        if (webSocketEnabled && ClassUtils.isPresent(TyrusWebSockets.TYRUS_CLASS, classLoader)) {
+        if (webSockets != null) {
             // Before the application's initializers: the ServerContainer attribute is there when Spring looks.
-            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSocketEvents));
+            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSockets));
         }
         container.addInitializer((classes, context) -> {
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
@@ -315,8 +313,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
 
     /** Touches Tyrus's classes only when they are there (the app may have excluded Tyrus). */
     private static final class WebSocketSupport {
-        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, Object events) {
-            return new TyrusWebSockets(maxMessageSize, (org.glassfish.tyrus.core.monitoring.ApplicationEventListener) events);
+        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, WebSocketStats stats) {
+            return new TyrusWebSockets(maxMessageSize, stats);
         }
     }
 }

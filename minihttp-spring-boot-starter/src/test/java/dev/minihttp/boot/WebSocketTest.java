@@ -29,11 +29,18 @@ import org.springframework.web.socket.messaging.WebSocketStompClient;
  * Spring WebSocket on minihttp through Tyrus, with real clients: the JDK's {@code WebSocket}, the
  * independent Java-WebSocket client, Spring's STOMP client, and SockJS's info and WebSocket transport.
  */
-@SpringBootTest(classes = WebSocketApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = WebSocketApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {WebSocketProtocolTest.MAX_MESSAGE, WebSocketProtocolTest.EXPOSE})
 class WebSocketTest {
 
     @LocalServerPort
     int port;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.boot.web.server.context.WebServerApplicationContext context;
 
     /** Collects text messages (and the close) a JDK WebSocket receives. */
     static final class Received implements WebSocket.Listener {
@@ -194,5 +201,50 @@ class WebSocketTest {
         socket.sendText("[\"hello\"]", true).join();
         assertThat(received.next()).isEqualTo("a[\"hello\"]");
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+    }
+
+    private double closes(int code) {
+        return registry.get("minihttp.websocket.closes").tag("code", Integer.toString(code)).functionCounter().count();
+    }
+
+    private double messages(String direction) {
+        return registry.get("minihttp.websocket.messages").tag("direction", direction).functionCounter().count();
+    }
+
+    @Test
+    void idleSessionsHoldNoWorkerAndAreMeteredAndListed() throws Exception {
+        MiniHttpWebServer server = (MiniHttpWebServer) context.getWebServer();
+        double normalCloses = closes(1000);
+        double in = messages("in");
+        double out = messages("out");
+        Received first = new Received();
+        Received second = new Received();
+        WebSocket one = connect("/echo", first);
+        WebSocket two = connect("/annotated/hall", second);
+        one.sendText("a", true).join();
+        assertThat(first.next()).isEqualTo("a");
+        two.sendText("b", true).join();
+        assertThat(second.next()).isEqualTo("hall:b");
+
+        Http.await(() -> server.stats().busyThreads() == 0 && registry.get("minihttp.websocket.sessions").gauge().value() >= 2);
+        // Two open, idle sessions: connections and sessions, no worker.
+        assertThat(server.stats().busyThreads()).isZero();
+        assertThat(server.stats().upgradedConnections()).isGreaterThanOrEqualTo(2);
+        assertThat(registry.get("minihttp.websocket.sessions").gauge().value()).isGreaterThanOrEqualTo(2);
+        assertThat(messages("in")).isGreaterThanOrEqualTo(in + 2);
+        assertThat(messages("out")).isGreaterThanOrEqualTo(out + 2);
+
+        HttpResponse<String> endpoint = Http.get(port, "/actuator/minihttp");
+        assertThat(endpoint.statusCode()).isEqualTo(200);
+        assertThat(endpoint.body()).contains("\"upgraded\":{\"connections\":").contains("\"websocket\":{\"sessions\":");
+
+        one.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        two.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
+        assertThat(first.next()).startsWith("closed 1000");
+        assertThat(second.next()).startsWith("closed 1000");
+        Http.await(() -> closes(1000) >= normalCloses + 2);
+        assertThat(closes(1000)).isGreaterThanOrEqualTo(normalCloses + 2);
+        HttpResponse<String> metric = Http.get(port, "/actuator/metrics/minihttp.websocket.closes?tag=code:1000");
+        assertThat(metric.statusCode()).isEqualTo(200);
     }
 }

@@ -27,14 +27,16 @@ public final class MiniHttpServerContainer extends TyrusServerContainer {
 
     private final String contextPath;
     private final int maxMessageSize;
+    private final WebSocketStats stats;
     private final ApplicationEventListener events;
     private final TyrusWebSocketEngine engine;
 
-    MiniHttpServerContainer(String contextPath, int maxMessageSize, ApplicationEventListener events) {
+    MiniHttpServerContainer(String contextPath, int maxMessageSize, WebSocketStats stats) {
         super((java.util.Set<Class<?>>) null);
         this.contextPath = contextPath;
         this.maxMessageSize = maxMessageSize;
-        this.events = events;
+        this.stats = stats;
+        this.events = new TyrusEvents(stats);
         this.engine = newEngine();
         setDefaultMaxTextMessageBufferSize(maxMessageSize);
         setDefaultMaxBinaryMessageBufferSize(maxMessageSize);
@@ -63,10 +65,20 @@ public final class MiniHttpServerContainer extends TyrusServerContainer {
         return engine;
     }
 
-    /** The frame buffer of each connection: a frame larger than this closes it (1009). */
+    /**
+     * Tyrus's frame buffer per connection: one whole frame (a larger one is refused with 1009 by
+     * the {@link FrameGuard} before Tyrus sees it) plus its header and the next frame's start.
+     */
     int incomingBufferSize() {
-        // Tyrus's servlet handler buffers one frame plus its header (at most 14 bytes).
-        return maxMessageSize + 14;
+        return maxMessageSize + 64 * 1024;
+    }
+
+    int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    WebSocketStats stats() {
+        return stats;
     }
 
     TyrusWebSocketEngine sharedEngine() {
@@ -85,7 +97,7 @@ public final class MiniHttpServerContainer extends TyrusServerContainer {
         WebSocketHandshake.Outcome outcome;
         try {
             outcome = WebSocketHandshake.run(single, (HttpServletRequest) httpServletRequest,
-                    (HttpServletResponse) httpServletResponse, path, incomingBufferSize());
+                    (HttpServletResponse) httpServletResponse, path, this);
         } catch (ServletException e) {
             throw new DeploymentException(e.getMessage(), e);
         }

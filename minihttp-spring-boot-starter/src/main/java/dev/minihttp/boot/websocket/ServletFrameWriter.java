@@ -26,6 +26,7 @@ final class ServletFrameWriter extends Writer implements WriteListener {
     private ServletOutputStream out;
     private boolean listening;
     private boolean failed;
+    private volatile int closeCodeSent = -1;
 
     /** The upgraded connection is there (before Tyrus's endpoint can send anything from onOpen). */
     synchronized void connected(WebConnection webConnection) throws IOException {
@@ -35,6 +36,7 @@ final class ServletFrameWriter extends Writer implements WriteListener {
 
     @Override
     public synchronized void write(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
+        noteCloseFrame(buffer);
         if (out == null || failed) {
             fail(completionHandler, new IOException("the WebSocket connection is not open"));
             return;
@@ -67,6 +69,21 @@ final class ServletFrameWriter extends Writer implements WriteListener {
         while ((frame = waiting.pollFirst()) != null) {
             fail(frame.done(), t);
         }
+    }
+
+    /** Tyrus writes one whole frame per call: a close frame's status code is in its first payload bytes. */
+    private void noteCloseFrame(ByteBuffer frame) {
+        int p = frame.position();
+        if (closeCodeSent < 0 && frame.remaining() >= 2 && (frame.get(p) & 0x0F) == 0x8) {
+            int length = frame.get(p + 1) & 0x7F;
+            closeCodeSent = length >= 2 && frame.remaining() >= 4
+                    ? ((frame.get(p + 2) & 0xFF) << 8) | (frame.get(p + 3) & 0xFF) : 1005;
+        }
+    }
+
+    /** The status code of the close frame this side sent, or -1 when it sent none. */
+    int closeCodeSent() {
+        return closeCodeSent;
     }
 
     private void send(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {

@@ -7,7 +7,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.websocket.server.ServerContainer;
 import java.util.EnumSet;
 import java.util.Set;
-import org.glassfish.tyrus.core.monitoring.ApplicationEventListener;
 
 /**
  * Puts Jakarta WebSocket into a minihttp servlet context: the {@link MiniHttpServerContainer} as
@@ -23,20 +22,20 @@ public final class TyrusWebSockets implements ServletContainerInitializer {
     public static final String TYRUS_CLASS = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
 
     private final int maxMessageSize;
-    private final ApplicationEventListener events;
+    private final WebSocketStats stats;
 
     /**
      * @param maxMessageSize the largest message (and frame) accepted; larger ones close the session with 1009
-     * @param events         Tyrus's monitoring listener (meters), or null
+     * @param stats          where sessions, messages and closes are counted
      */
-    public TyrusWebSockets(int maxMessageSize, ApplicationEventListener events) {
+    public TyrusWebSockets(int maxMessageSize, WebSocketStats stats) {
         this.maxMessageSize = maxMessageSize;
-        this.events = events;
+        this.stats = stats;
     }
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
-        MiniHttpServerContainer container = new MiniHttpServerContainer(context.getContextPath(), maxMessageSize, events);
+        MiniHttpServerContainer container = new MiniHttpServerContainer(context.getContextPath(), maxMessageSize, stats);
         context.setAttribute(ServerContainer.class.getName(), container);
         FilterRegistration.Dynamic filter = context.addFilter("minihttpWebSocketUpgrade", new WebSocketUpgradeFilter(container));
         filter.setAsyncSupported(true);

@@ -28,10 +28,10 @@ final class WebSocketHandshake {
 
     /**
      * @param requestUri the path the engine matches its endpoints against
-     * @param incomingBufferSize the largest frame Tyrus buffers for a connection (its servlet handler's own limit)
+     * @param container  the limits and the counts
      */
     static Outcome run(TyrusWebSocketEngine engine, HttpServletRequest request, HttpServletResponse response,
-                       String requestUri, int incomingBufferSize) throws IOException, jakarta.servlet.ServletException {
+                       String requestUri, MiniHttpServerContainer container) throws IOException, jakarta.servlet.ServletException {
         RequestContext context = RequestContext.Builder.create()
                 .requestURI(URI.create(requestUri))
                 .queryString(request.getQueryString())
@@ -65,10 +65,10 @@ final class WebSocketHandshake {
         }
         WebSocketUpgradeHandler handler = request.upgrade(WebSocketUpgradeHandler.class);
         TyrusHttpUpgradeHandler tyrus = new TyrusHttpUpgradeHandler();
-        tyrus.setIncomingBufferSize(incomingBufferSize);
+        tyrus.setIncomingBufferSize(container.incomingBufferSize());
         ServletFrameWriter writer = new ServletFrameWriter();
         tyrus.preInit(upgrade, writer, request.getUserPrincipal() != null);
-        handler.prepare(tyrus, writer);
+        handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats());
         response.setStatus(answer.getStatus());
         copyHeaders(answer, response);
         return Outcome.UPGRADED;

@@ -29,7 +29,7 @@ final class WebSocketUpgradeFilter implements Filter {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
                 && http.getHeader("Sec-WebSocket-Key") != null) {
             WebSocketHandshake.Outcome outcome = WebSocketHandshake.run(container.sharedEngine(), http, httpResponse,
-                    http.getRequestURI(), container.incomingBufferSize());
+                    http.getRequestURI(), container);
             if (outcome != WebSocketHandshake.Outcome.NOT_APPLICABLE) {
                 return;
             }
