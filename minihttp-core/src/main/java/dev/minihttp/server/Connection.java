@@ -132,6 +132,9 @@ final class Connection {
     void onReadable(ByteBuffer buffer) throws IOException {
         if (state == State.UPGRADED) {
             upgraded.onReadable();
+            if (transport.hasBufferedOutput()) {
+                addWriteInterest(); // TLS answering a post-handshake message (a key update)
+            }
             return;
         }
         buffer.clear();
