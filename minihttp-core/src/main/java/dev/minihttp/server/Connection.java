@@ -131,7 +131,7 @@ final class Connection {
 
     void onReadable(ByteBuffer buffer) throws IOException {
         if (state == State.UPGRADED) {
-            upgraded.onReadable();
+            upgraded.onReadable(buffer);
             if (transport.hasBufferedOutput()) {
                 addWriteInterest(); // TLS answering a post-handshake message (a key update)
             }
@@ -500,7 +500,7 @@ final class Connection {
 
     void runOnWorker(Runnable task) {
         if (upgraded != null) {
-            upgraded.runSerially(task); // never dropped, and never beside another callback of the protocol
+            upgraded.runWriteReady(task); // in the protocol's write lane; retried, never dropped, when the queue is full
             return;
         }
         try {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * The engine's side of a connection after {@code 101 Switching Protocols}: the bounded input
  * buffer the I/O thread fills, and the callbacks of the {@link UpgradeHandler}, run on workers.
  *
- * <p>Reading: the I/O thread reads into a buffer of its own (allocated when bytes arrive, dropped
- * when a worker emptied it, so an idle connection holds none) and stops reading while it is full.
+ * <p>Reading: the I/O thread reads into a buffer of the connection's own, at most
+ * {@code upgradeBufferSize} bytes (allocated when bytes arrive and sized to them, dropped when a
+ * worker emptied it, so an idle connection holds none), and stops reading while it is full.
  * A worker reads it out in {@link UpgradeHandler#readable}, which runs only after
  * {@link #demand()}: the handler asks when it wants more, the way a Servlet {@code ReadListener}
  * hears {@code onDataAvailable} after {@code isReady()} returned false.
@@ -80,7 +81,7 @@ final class Upgraded implements UpgradedConnection {
         server.counters.upgraded.incrementAndGet();
         synchronized (lock) {
             if (pipelined != null && pipelined.hasRemaining()) {
-                input = ByteBuffer.allocate(Math.max(bufferSize, pipelined.remaining()));
+                input = ByteBuffer.allocate(pipelined.remaining());
                 input.put(pipelined).flip();
             }
             endOfInput = inputClosed;
@@ -88,37 +89,42 @@ final class Upgraded implements UpgradedConnection {
         wake();
     }
 
-    /** The socket is readable: reads what fits into the buffer, and stops reading while it is full. */
-    void onReadable() {
-        int read;
+    /**
+     * The socket is readable: reads what fits under the buffer bound into the loop's read buffer,
+     * then keeps it in a buffer sized to what waits (grown as bytes pile up, dropped once read), and
+     * stops reading while the bound is reached.
+     */
+    void onReadable(ByteBuffer scratch) {
+        int free;
         synchronized (lock) {
             if (closing) {
                 return;
             }
-            if (input == null) {
-                input = ByteBuffer.allocate(bufferSize);
-                input.flip();
-            }
-            if (input.remaining() >= input.capacity()) {
+            free = bufferSize - (input == null ? 0 : input.remaining());
+            if (free <= 0) {
                 pauseReadingLocked();
                 return;
             }
-            input.compact();
-            try {
-                read = transport.read(input);
-            } catch (IOException e) {
-                input.flip();
-                log.debug("Upgraded connection {}: {}", connection.id, e.toString());
-                connection.close();
-                return;
+        }
+        scratch.clear();
+        scratch.limit(Math.min(scratch.capacity(), free));
+        int read;
+        try {
+            read = transport.read(scratch);
+        } catch (IOException e) {
+            log.debug("Upgraded connection {}: {}", connection.id, e.toString());
+            connection.close();
+            return;
+        }
+        scratch.flip();
+        synchronized (lock) {
+            if (read > 0) {
+                append(scratch);
             }
-            input.flip();
             if (read < 0) {
                 endOfInput = true;
                 pauseReadingLocked();
-            } else if (!input.hasRemaining()) {
-                input = null;
-            } else if (input.remaining() >= input.capacity()) {
+            } else if (input != null && input.remaining() >= bufferSize) {
                 pauseReadingLocked();
             }
         }
@@ -128,6 +134,25 @@ final class Upgraded implements UpgradedConnection {
         if (read != 0) {
             wake();
         }
+    }
+
+    /** Under the lock. Amortised growth: a partial frame arriving in small reads is not copied per read. */
+    private void append(ByteBuffer bytes) {
+        int waiting = input == null ? 0 : input.remaining();
+        int needed = waiting + bytes.remaining();
+        if (input == null || input.capacity() - input.limit() < bytes.remaining()) {
+            ByteBuffer grown = ByteBuffer.allocate(Math.max(needed, Math.min(bufferSize, 2 * needed)));
+            if (input != null) {
+                grown.put(input);
+            }
+            grown.flip();
+            input = grown;
+        }
+        int position = input.position();
+        input.position(input.limit());
+        input.limit(input.limit() + bytes.remaining());
+        input.put(bytes);
+        input.position(position);
     }
 
     private void pauseReadingLocked() {
@@ -343,8 +368,8 @@ final class Upgraded implements UpgradedConnection {
         }
     }
 
-    /** Write-ready callbacks from {@link ConnectionOutput} come here: serialised with the others, never dropped. */
-    void runSerially(Runnable callback) {
+    /** Write-ready callbacks from {@link ConnectionOutput} come here: one at a time in the write lane, never dropped. */
+    void runWriteReady(Runnable callback) {
         synchronized (lock) {
             if (closedDelivered) {
                 return;
@@ -416,7 +441,8 @@ final class Upgraded implements UpgradedConnection {
             loop.execute(() -> {
                 connection.readInterest(true);
                 if (transport.hasBufferedInput()) {
-                    onReadable(); // TLS plaintext the socket will not announce again
+                    // TLS plaintext the socket will not announce again (rare: a small scratch buffer of its own)
+                    onReadable(ByteBuffer.allocate(bufferSize));
                 }
             });
         }
