@@ -359,22 +359,28 @@ final class Connection {
 
     /** Called from the exchange (any thread) once its 101 response is complete: the handler takes over. */
     void exchangeUpgraded(UpgradeHandler handler, String protocol, String path) {
+        Upgraded next = new Upgraded(server, loop, this, transport, output, handler, protocol, path);
+        upgraded = next; // before the check below: close() then tells it, or the check sees the close
         if (loop.inLoop()) {
-            afterUpgrade(handler, protocol, path);
+            afterUpgrade(next);
         } else {
-            loop.execute(() -> afterUpgrade(handler, protocol, path));
+            loop.execute(() -> afterUpgrade(next));
+            if (output.isClosed()) {
+                // Closed meanwhile, perhaps by a stop whose loop will not run the task: the handler still hears of it.
+                next.connectionClosed(null);
+            }
         }
     }
 
-    private void afterUpgrade(UpgradeHandler handler, String protocol, String path) {
+    private void afterUpgrade(Upgraded next) {
         if (state == State.CLOSED) {
+            next.connectionClosed(null);
             return;
         }
         state = State.UPGRADED;
-        upgraded = new Upgraded(server, loop, this, transport, output, handler, protocol, path);
         ByteBuffer pipelined = leftover;
         leftover = null;
-        upgraded.start(pipelined, inputClosed);
+        next.start(pipelined, inputClosed);
         readInterest(!inputClosed);
     }
 

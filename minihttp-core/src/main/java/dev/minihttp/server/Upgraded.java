@@ -48,6 +48,7 @@ final class Upgraded implements UpgradedConnection {
     private ByteBuffer input;
     private boolean endOfInput;
     private boolean readingPaused;
+    private boolean started;
     private boolean demanded;
     private boolean openedDelivered;
     private boolean closing;
@@ -78,8 +79,12 @@ final class Upgraded implements UpgradedConnection {
 
     /** Takes the bytes that came after the upgrade request, then has {@link UpgradeHandler#opened} run. */
     void start(ByteBuffer pipelined, boolean inputClosed) {
-        server.counters.upgraded.incrementAndGet();
         synchronized (lock) {
+            if (closing) {
+                return;
+            }
+            started = true;
+            server.counters.upgraded.incrementAndGet();
             if (pipelined != null && pipelined.hasRemaining()) {
                 input = ByteBuffer.allocate(pipelined.remaining());
                 input.put(pipelined).flip();
@@ -185,15 +190,17 @@ final class Upgraded implements UpgradedConnection {
     /** Called by the connection as it closes (any cause); {@link UpgradeHandler#closed} follows on a worker. */
     void connectionClosed(Throwable cause) {
         synchronized (lock) {
-            if (closing && closedDelivered) {
-                return;
-            }
-            if (!closing) {
-                server.counters.upgraded.decrementAndGet();
-            }
-            closing = true;
             if (closeCause == null) {
                 closeCause = cause;
+            }
+            if (closing) {
+                return;
+            }
+            closing = true;
+            if (started) {
+                server.counters.upgraded.decrementAndGet();
+            } else {
+                openedDelivered = true; // closed before the switch: the handler hears closed() only
             }
         }
         wake();
