@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link #demand()}: the handler asks when it wants more, the way a Servlet {@code ReadListener}
  * hears {@code onDataAvailable} after {@code isReady()} returned false.
  *
- * <p>Callbacks run as {@link WorkerTask}s on the pool, so they count in busy and queue like
- * requests, in two lanes of one task at a time each: opened, readable and closed in order in one;
+ * <p>Callbacks run as {@link WorkerTask}s on the pool the upgrade request ran on (the reserved
+ * lane for one of its paths), so they count in busy and queue like requests, in two lanes of one task at a time each: opened, readable and closed in order in one;
  * write-ready callbacks in the other. Write-ready must not wait behind a read callback: a protocol
  * that sends from inside its read callback and waits for the send to complete (Tyrus's blocking
  * {@code sendText}) would otherwise wait for itself. A task the pool refuses (queue full) loses
@@ -42,6 +42,8 @@ final class Upgraded implements UpgradedConnection {
     private final String path;
     private final int bufferSize;
     private final long idleTimeoutNanos;
+    /** The pool of the request that upgraded: the reserved lane's for a probe path (a dashboard's socket). */
+    private final WorkerPool pool;
 
     private final Object lock = new Object();
     // Guarded by lock. input is in read mode (position..limit are the buffered bytes), or null.
@@ -73,6 +75,7 @@ final class Upgraded implements UpgradedConnection {
         this.path = path;
         this.bufferSize = server.options().upgradeBufferSize();
         this.idleTimeoutNanos = server.options().upgradeIdleTimeout().toNanos();
+        this.pool = server.poolFor(path);
     }
 
     // ---- I/O thread --------------------------------------------------------------------------
@@ -225,10 +228,10 @@ final class Upgraded implements UpgradedConnection {
                 resubmit = false;
             }
         }
-        if (read && !server.pool().submit(new Callbacks(false))) {
+        if (read && !pool.submit(new Callbacks(false))) {
             refused(false);
         }
-        if (write && !server.pool().submit(new Callbacks(true))) {
+        if (write && !pool.submit(new Callbacks(true))) {
             refused(true);
         }
     }
