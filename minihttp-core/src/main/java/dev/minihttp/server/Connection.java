@@ -391,12 +391,16 @@ final class Connection {
         }
     }
 
-    /** The upgraded protocol closes: what it sent goes out first, then the socket closes. Any thread. */
+    /**
+     * The upgraded protocol closes: what it sent goes out first, then LINGERING. The client may
+     * still be sending (a frame the protocol refused): closing at once would reset the connection
+     * and could destroy the protocol's last words (a WebSocket close frame). Any thread.
+     */
     void closeUpgradedFromAnyThread() {
         if (loop.inLoop()) {
-            closeBetweenRequests();
+            closeAfterFlush();
         } else {
-            loop.execute(this::closeBetweenRequests);
+            loop.execute(this::closeAfterFlush);
         }
     }
 
