@@ -1,5 +1,6 @@
-// The minihttp demo dashboard: polls /actuator/minihttp once a second and draws the last five
-// minutes on plain canvases. No library, nothing to build. Each chart's <figure> carries the
+// The minihttp demo dashboard: receives /actuator/minihttp's JSON once a second over a WebSocket
+// (/dashboard/updates; the server pushes, no worker is needed for it), or polls actuator when the
+// socket cannot open, and draws the last five minutes on plain canvases. No library, nothing to build. Each chart's <figure> carries the
 // latest values as data-* attributes (data-busy, data-max, data-size...), for people and tests.
 'use strict';
 
@@ -60,6 +61,48 @@ async function poll() {
   setTimeout(poll, Math.max(0, POLL_MS - (Date.now() - started)));
 }
 
+// ---- pushed updates ---------------------------------------------------------------------------
+
+let pushing = false;
+
+/** Opens the update socket; resolves false when it cannot (the caller then polls). */
+function listen() {
+  return new Promise((resolve) => {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    let socket;
+    try {
+      socket = new WebSocket(`${scheme}//${location.host}/dashboard/updates`);
+    } catch (e) {
+      resolve(false);
+      return;
+    }
+    socket.onopen = () => {
+      pushing = true;
+      document.body.dataset.transport = 'websocket';
+      resolve(true);
+    };
+    socket.onmessage = (event) => {
+      try {
+        record(JSON.parse(event.data));
+      } catch (e) {
+        samples.push({ t: Date.now(), ok: false });
+        setStatus('error', `bad update: ${e.message || e}`);
+      }
+      trim();
+      render();
+    };
+    socket.onerror = () => resolve(false);
+    socket.onclose = () => {
+      if (pushing) {
+        pushing = false;
+        document.body.dataset.transport = 'polling';
+        poll(); // the server went away or restarts: poll until the page is reloaded
+      }
+      resolve(false);
+    };
+  });
+}
+
 function record(body) {
   const s = body.snapshot;
   if (!s) {
@@ -78,7 +121,7 @@ function record(body) {
   });
   showConfig(body.config);
   showWorkers(body.workers || []);
-  setStatus('ok', `live · ${new Date().toLocaleTimeString()}`);
+  setStatus('ok', `live · ${pushing ? 'pushed over WebSocket' : 'polled'} · ${new Date().toLocaleTimeString()}`);
 }
 
 function trim() {
@@ -464,5 +507,8 @@ document.addEventListener('DOMContentLoaded', async () => {
   $('#throw-once').addEventListener('click', throwOnce);
   window.addEventListener('resize', render);
   await locateActuator();
-  poll();
+  if (!(await listen())) {
+    document.body.dataset.transport = 'polling';
+    poll();
+  }
 });

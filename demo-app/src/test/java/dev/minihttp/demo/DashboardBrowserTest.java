@@ -110,6 +110,9 @@ class DashboardBrowserTest {
 
         // The page found actuator on the management port and reads the configured pool.
         wait.until(d -> "ok".equals(attribute("#status", "data-state")) && !attribute("#chart-threads", "data-max").isEmpty());
+        // The updates arrive over the WebSocket the server pushes to, not by polling.
+        assertThat(driver.findElement(By.tagName("body")).getDomAttribute("data-transport")).isEqualTo("websocket");
+        assertThat(text("#status")).contains("pushed over WebSocket");
         assertThat(intAttribute("#chart-threads", "data-max")).isEqualTo(THREADS);
         assertThat(intAttribute("#chart-queue", "data-capacity")).isEqualTo(QUEUE_CAPACITY);
         assertThat(text("#config")).contains("4 platform worker threads").contains("queue capacity 6");

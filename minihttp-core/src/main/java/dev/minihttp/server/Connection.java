@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   │          │   gets the response instead of a reset)
  *   │          ▼
  *   └──────  CLOSED   (also from any state: stop(), I/O error, write/idle/head timeout)
+ *
+ *   DISPATCHED ──(101 and Response.upgrade: the exchange completes)──► UPGRADED
+ *   UPGRADED: the bytes are the {@link UpgradeHandler}'s, through {@link Upgraded}; it closes
+ *             (protocol close: flush, LINGERING; else CLOSED) and never goes back to READING
  * </pre>
  *
  * Writing is not a state: a worker writes while the exchange runs, and whatever the socket did
@@ -56,7 +60,7 @@ final class Connection {
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
     private static final int MAX_PIPELINED_BYTES = 64 * 1024;
 
-    enum State { READING, DISPATCHED, LINGERING, CLOSED }
+    enum State { READING, DISPATCHED, UPGRADED, LINGERING, CLOSED }
 
     final long id;
     private final MiniHttpServer server;
@@ -82,6 +86,8 @@ final class Connection {
     private boolean closeAfterFlush;
     private boolean inputClosed;
     private byte[] responseBuffer;
+    /** Set once the connection switched protocols: its reads, timeouts and close go there. */
+    private volatile Upgraded upgraded;
 
     private final long acceptedNanos;
     private long idleSinceNanos;
@@ -129,6 +135,13 @@ final class Connection {
     // ---- reading (I/O thread) ----------------------------------------------------------------
 
     void onReadable(ByteBuffer buffer) throws IOException {
+        if (state == State.UPGRADED) {
+            upgraded.onReadable(buffer);
+            if (transport.hasBufferedOutput()) {
+                addWriteInterest(); // TLS answering a post-handshake message (a key update)
+            }
+            return;
+        }
         buffer.clear();
         int read;
         try {
@@ -355,6 +368,53 @@ final class Connection {
         }
     }
 
+    /** Called from the exchange (any thread) once its 101 response is complete: the handler takes over. */
+    void exchangeUpgraded(UpgradeHandler handler, String protocol, String path) {
+        Upgraded next = new Upgraded(server, loop, this, transport, output, handler, protocol, path);
+        upgraded = next; // before the check below: close() then tells it, or the check sees the close
+        if (loop.inLoop()) {
+            afterUpgrade(next);
+        } else {
+            loop.execute(() -> afterUpgrade(next));
+            if (output.isClosed()) {
+                // Closed meanwhile, perhaps by a stop whose loop will not run the task: the handler still hears of it.
+                next.connectionClosed(null);
+            }
+        }
+    }
+
+    private void afterUpgrade(Upgraded next) {
+        if (state == State.CLOSED) {
+            next.connectionClosed(null);
+            return;
+        }
+        state = State.UPGRADED;
+        ByteBuffer pipelined = leftover;
+        leftover = null;
+        next.start(pipelined, inputClosed);
+        readInterest(!inputClosed);
+    }
+
+    /** Upgraded connections only: the I/O thread reads while the protocol's input buffer has room. I/O thread. */
+    void readInterest(boolean on) {
+        if (state != State.CLOSED && key.isValid()) {
+            setInterest(on ? key.interestOps() | SelectionKey.OP_READ : key.interestOps() & ~SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * The upgraded protocol closes: what it sent goes out first, then LINGERING. The client may
+     * still be sending (a frame the protocol refused): closing at once would reset the connection
+     * and could destroy the protocol's last words (a WebSocket close frame). Any thread.
+     */
+    void closeUpgradedFromAnyThread() {
+        if (loop.inLoop()) {
+            closeAfterFlush();
+        } else {
+            loop.execute(this::closeAfterFlush);
+        }
+    }
+
     private void afterExchange(boolean keepAlive) {
         // The exchange is over: nothing writes to its buffer any more.
         if (responseBuffer != null) {
@@ -516,6 +576,10 @@ final class Connection {
     }
 
     void runOnWorker(Runnable task) {
+        if (upgraded != null) {
+            upgraded.runWriteReady(task); // in the protocol's write lane; retried, never dropped, when the queue is full
+            return;
+        }
         try {
             server.workers().execute(task);
         } catch (RuntimeException rejected) {
@@ -563,6 +627,7 @@ final class Connection {
                     close();
                 }
             }
+            case UPGRADED -> upgraded.checkTimeouts(now);
             default -> {
                 // DISPATCHED: the worker owns it; CLOSED: nothing to do
             }
@@ -584,6 +649,12 @@ final class Connection {
 
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
+        if (state == State.UPGRADED) {
+            // An upgraded connection never comes back between requests: shutdown ends it.
+            closeReason = "shutdown";
+            closeBetweenRequests();
+            return;
+        }
         if (state == State.READING && head == null && !hasPartialHead()) {
             closeBetweenRequests();
         }
@@ -632,6 +703,9 @@ final class Connection {
         releaseDecoders();
         // Not given back: a worker may still be writing the response into it.
         responseBuffer = null;
+        if (upgraded != null) {
+            upgraded.connectionClosed(null);
+        }
         loop.removed(this);
     }
 

@@ -59,6 +59,8 @@ final class Exchange implements WorkerTask {
      * and read only by the worker that runs this exchange, so it needs no lock.
      */
     private Boolean handBackKeepAlive;
+    /** Set by {@link Response#upgrade}: the protocol that takes the connection once the 101 is out. */
+    private volatile UpgradeHandler upgrade;
 
     Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
              HttpHeaders trailers, boolean lastOnConnection) {
@@ -100,8 +102,26 @@ final class Exchange implements WorkerTask {
         Boolean keepAlive = handBackKeepAlive;
         handBackKeepAlive = null;
         if (keepAlive != null) {
+            handOver(keepAlive);
+        }
+    }
+
+    /** The connection moves on: to its next request, or to the protocol this response switched to. */
+    private void handOver(boolean keepAlive) {
+        UpgradeHandler handler = upgrade;
+        if (keepAlive && handler != null && isUpgrading()) {
+            connection.exchangeUpgraded(handler, head.headers().get("Upgrade"), head.path());
+        } else {
+            if (handler != null) {
+                log.debug("Upgrade on connection {} abandoned: the response was {}", connection.id, status);
+            }
             connection.exchangeFinished(keepAlive);
         }
+    }
+
+    /** Whether this response switches protocols (101 with an {@link UpgradeHandler}). */
+    boolean isUpgrading() {
+        return upgrade != null && status == 101;
     }
 
     /**
@@ -112,7 +132,7 @@ final class Exchange implements WorkerTask {
         if (runningOn == Thread.currentThread()) {
             handBackKeepAlive = keepAlive;
         } else {
-            connection.exchangeFinished(keepAlive);
+            handOver(keepAlive);
         }
     }
 
@@ -410,6 +430,19 @@ final class Exchange implements WorkerTask {
         @Override
         public void abort() {
             Exchange.this.abort();
+        }
+
+        @Override
+        public void upgrade(UpgradeHandler handler) {
+            java.util.Objects.requireNonNull(handler, "handler");
+            if (responseBody.isCommitted()) {
+                throw new IllegalStateException("the response is already committed");
+            }
+            if (head.version() != HttpVersion.HTTP_1_1) {
+                throw new IllegalStateException("only an HTTP/1.1 connection can switch protocols");
+            }
+            upgrade = handler;
+            Exchange.this.status = 101;
         }
 
         @Override

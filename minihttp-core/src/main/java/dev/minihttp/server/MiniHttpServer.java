@@ -342,7 +342,7 @@ public final class MiniHttpServer implements AutoCloseable {
             return new ServerStats(false, options.workerThreads(), 0, 0, 0, options.queueCapacity(), 0,
                     options.maxConnections(), 0, java.util.Map.of(), 0, 0, 0, List.of(), 0, null, List.of(),
                     ServerStats.LaneStats.off(options.reservedPaths(), options.reservedThreads(),
-                            options.reservedQueueCapacity()));
+                            options.reservedQueueCapacity()), 0);
         }
         return new ServerStats(
                 isRunning(),
@@ -362,7 +362,8 @@ public final class MiniHttpServer implements AutoCloseable {
                 counters.errors(),
                 counters.lastError(),
                 p.activity(),
-                laneStats(l));
+                laneStats(l),
+                counters.upgraded.get());
     }
 
     private ServerStats.LaneStats laneStats(ReservedLane l) {

@@ -87,6 +87,14 @@ public interface Response {
     void whenReady(Runnable callback);
 
     /**
+     * Switches protocols (HTTP Upgrade): the status becomes 101, and once this response completes
+     * (headers only, as set by the caller: {@code Upgrade}, {@code Connection: Upgrade}...) the
+     * connection leaves HTTP/1.1 and belongs to {@code handler}. Changing the status afterwards
+     * abandons the upgrade. HTTP/1.1 only. @throws IllegalStateException when committed
+     */
+    void upgrade(UpgradeHandler handler);
+
+    /**
      * Counts an exception the application threw but a container answered itself (a Servlet error
      * page) as if it had escaped the handler: against the current thread's name and the exception
      * class, and as an {@link Error} in the server's stats when it is one. Not logged again: the

@@ -251,7 +251,11 @@ final class ResponseBody extends OutputStream {
             closeDelimited = true;
         }
         keepAlive = exchange.mayKeepAlive() && !closeDelimited && !headers.containsToken("Connection", "close");
-        if (!keepAlive) {
+        if (exchange.isUpgrading()) {
+            // The connection stays open for the new protocol, whatever keep-alive and shutdown say
+            // (a graceful shutdown then closes it), and its Connection header is the protocol's.
+            keepAlive = true;
+        } else if (!keepAlive) {
             headers.set("Connection", "close");
         } else if (exchange.version() == HttpVersion.HTTP_1_0) {
             headers.set("Connection", "keep-alive");

@@ -56,6 +56,10 @@ import java.util.Set;
  * @param reservedPaths         raw request paths that use the reserved lane: exact ({@code /actuator/health}) or
  *                              a prefix ending in {@code /**} ({@code /actuator/health/**}, which also matches
  *                              {@code /actuator/health}); empty turns the lane off. See {@link ReservedPaths}.
+ * @param upgradeIdleTimeout    an upgraded connection (WebSocket...) with no byte in or out for this long is closed;
+ *                              zero = never (the protocol's own timeouts and pings then rule)
+ * @param upgradeBufferSize     input bytes buffered per upgraded connection before the I/O thread stops reading it;
+ *                              allocated only while bytes wait for the protocol
  */
 public record ServerOptions(
         String host,
@@ -89,7 +93,9 @@ public record ServerOptions(
         int retryAfterSeconds,
         int reservedThreads,
         int reservedQueueCapacity,
-        List<String> reservedPaths) {
+        List<String> reservedPaths,
+        Duration upgradeIdleTimeout,
+        int upgradeBufferSize) {
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -132,6 +138,8 @@ public record ServerOptions(
         requireAtLeast("reservedQueueCapacity", reservedQueueCapacity, 0);
         reservedPaths = List.copyOf(Objects.requireNonNull(reservedPaths, "reservedPaths"));
         ReservedPaths.validate(reservedPaths);
+        requireNotNegative("upgradeIdleTimeout", upgradeIdleTimeout);
+        requireAtLeast("upgradeBufferSize", upgradeBufferSize, 1024);
     }
 
     /** The name of the listener on {@code host}:{@code port}. */
@@ -220,6 +228,8 @@ public record ServerOptions(
         // A probe that waits longer than its timeout (1 s by default in Kubernetes) fails anyway: a short queue.
         private int reservedQueueCapacity = 10;
         private List<String> reservedPaths = List.of();
+        private Duration upgradeIdleTimeout = Duration.ofMinutes(10);
+        private int upgradeBufferSize = 64 * 1024;
 
         private Builder() {
         }
@@ -257,6 +267,8 @@ public record ServerOptions(
             reservedThreads = o.reservedThreads;
             reservedQueueCapacity = o.reservedQueueCapacity;
             reservedPaths = o.reservedPaths;
+            upgradeIdleTimeout = o.upgradeIdleTimeout;
+            upgradeBufferSize = o.upgradeBufferSize;
         }
 
         public Builder host(String host) { this.host = host; return this; }
@@ -291,6 +303,8 @@ public record ServerOptions(
         public Builder reservedThreads(int reservedThreads) { this.reservedThreads = reservedThreads; return this; }
         public Builder reservedQueueCapacity(int reservedQueueCapacity) { this.reservedQueueCapacity = reservedQueueCapacity; return this; }
         public Builder reservedPaths(List<String> reservedPaths) { this.reservedPaths = reservedPaths; return this; }
+        public Builder upgradeIdleTimeout(Duration upgradeIdleTimeout) { this.upgradeIdleTimeout = upgradeIdleTimeout; return this; }
+        public Builder upgradeBufferSize(int upgradeBufferSize) { this.upgradeBufferSize = upgradeBufferSize; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, tlsHandshakeThreads,
@@ -299,7 +313,7 @@ public record ServerOptions(
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
                     outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds,
-                    reservedThreads, reservedQueueCapacity, reservedPaths);
+                    reservedThreads, reservedQueueCapacity, reservedPaths, upgradeIdleTimeout, upgradeBufferSize);
         }
     }
 }

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param lastError          "thread: class: message" of the latest Error, or null
  * @param workers            every started worker and what it is doing now
  * @param lane               the reserved lane for health probes, counted apart from all of the above
+ * @param upgradedConnections open connections that switched protocols (HTTP Upgrade: WebSocket...), part of
+ *                           {@code connections}; they hold no worker while idle
  */
 public record ServerStats(
         boolean running,
@@ -46,7 +48,8 @@ public record ServerStats(
         long errors,
         String lastError,
         List<WorkerActivity> workers,
-        LaneStats lane) {
+        LaneStats lane,
+        int upgradedConnections) {
 
     /** Exceptions of one class thrown on one worker thread. */
     public record ExceptionCount(String thread, String exception, long count) {

@@ -945,7 +945,9 @@ final class MiniHttpServletRequest implements HttpServletRequest {
 
     @Override
     public <T extends HttpUpgradeHandler> T upgrade(Class<T> handlerClass) throws ServletException {
-        throw new ServletException("HTTP upgrade is not supported by minihttp");
+        T handler = MiniServletContext.instantiate(handlerClass);
+        cycle.upgrade(handler);
+        return handler;
     }
 
     @Override

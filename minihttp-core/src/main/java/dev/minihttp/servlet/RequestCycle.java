@@ -270,6 +270,19 @@ final class RequestCycle {
         current.containerDispatchReturned();
     }
 
+    // ---- upgrade ----
+
+    /**
+     * {@code HttpServletRequest.upgrade}: the response becomes a 101, and once it is complete (the
+     * servlet returned, or async completed) the engine hands the connection to the handler.
+     */
+    void upgrade(jakarta.servlet.http.HttpUpgradeHandler handler) {
+        if (engineResponse.isCommitted()) {
+            throw new IllegalStateException("The response is already committed: too late to upgrade");
+        }
+        engineResponse.upgrade(new MiniWebConnection(context, handler));
+    }
+
     // ---- async ----
 
     /**

@@ -102,6 +102,11 @@ abstract class ForwardingResponse implements Response {
     }
 
     @Override
+    public void upgrade(dev.minihttp.server.UpgradeHandler handler) {
+        delegate.upgrade(handler);
+    }
+
+    @Override
     public void reportException(Throwable thrown) {
         delegate.reportException(thrown);
     }

@@ -33,6 +33,9 @@ import org.springframework.boot.web.server.servlet.ServletContextInitializers;
 import org.springframework.boot.web.server.servlet.ServletWebServerSettings;
 import org.springframework.boot.web.server.servlet.Session;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.util.ClassUtils;
+import dev.minihttp.boot.websocket.TyrusWebSockets;
+import dev.minihttp.boot.websocket.WebSocketStats;
 
 /**
  * Creates a {@link MiniHttpWebServer}: a minihttp {@link ServletContainer} initialised with the
@@ -49,6 +52,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private ServerOptions serverOptions = ServerOptions.builder().build();
     private boolean accessLogEnabled;
     private boolean allowTrace;
+    private boolean webSocketEnabled = true;
+    private int webSocketMaxMessageSize = 1024 * 1024;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private final List<ListenerOptions> additionalListeners = new ArrayList<>();
@@ -82,6 +87,15 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     }
 
     /** Whether TRACE requests reach the application (minihttp.allow-trace); refused with 405 by default. */
+    /**
+     * Jakarta WebSocket (Eclipse Tyrus, when on the classpath): on or off, and the largest message
+     * a session accepts (a larger one closes it with 1009).
+     */
+    public void setWebSocket(boolean enabled, int maxMessageSize) {
+        this.webSocketEnabled = enabled;
+        this.webSocketMaxMessageSize = maxMessageSize;
+    }
+
     public void setAllowTrace(boolean allowTrace) {
         this.allowTrace = allowTrace;
     }
@@ -119,7 +133,9 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         // Key material first: a bad key store fails startup before any application code ran.
         ServerSslTls ssl = Ssl.isEnabled(getSsl()) ? new ServerSslTls(getSsl(), getSslBundles()) : null;
         TlsOptions tls = ssl != null ? ssl.load() : null;
-        ServletContainer container = createContainer(initializers);
+        WebSocketStats webSockets = webSocketEnabled && ClassUtils.isPresent(TyrusWebSockets.TYRUS_CLASS,
+                null) ? new WebSocketStats() : null;
+        ServletContainer container = createContainer(initializers, webSockets);
         container.servedOverTls(tls != null);
         try {
             container.initialize();
@@ -140,6 +156,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         }
         holder[0] = new MiniHttpWebServer(container, options, getPort() >= 0, handler,
                 getShutdown() == Shutdown.GRACEFUL ? shutdownTimeout : null);
+        holder[0].webSocketStats(webSockets);
         if (ssl != null) {
             MiniHttpWebServer webServer = holder[0];
             ssl.onBundleUpdate(() -> webServer.reloadTls(ssl::load));
@@ -183,7 +200,7 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         return prefixed;
     }
 
-    private ServletContainer createContainer(ServletContextInitializer[] initializers) {
+    private ServletContainer createContainer(ServletContextInitializer[] initializers, WebSocketStats webSockets) {
         ClassLoader classLoader = Thread.currentThread().getContextClassLoader() != null
                 ? Thread.currentThread().getContextClassLoader() : getClass().getClassLoader();
         ServletContainer container = new ServletContainer(settings.getContextPath().toString(), classLoader);
@@ -222,6 +239,10 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             container.forwardedHeaders(ForwardedHeaders.fromInternalProxies());
         }
         container.cookieSameSite(sameSiteFor(container));
+        if (webSockets != null) {
+            // Before the application's initializers: the ServerContainer attribute is there when Spring looks.
+            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSockets));
+        }
         container.addInitializer((classes, context) -> {
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
                 initializer.onStartup(context);
@@ -288,5 +309,12 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
             }
             return null;
         };
+    }
+
+    /** Touches Tyrus's classes only when they are there (the app may have excluded Tyrus). */
+    private static final class WebSocketSupport {
+        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, WebSocketStats stats) {
+            return new TyrusWebSockets(maxMessageSize, stats);
+        }
     }
 }

@@ -34,6 +34,8 @@ import org.springframework.boot.web.server.WebServerException;
  */
 public class MiniHttpWebServer implements WebServer {
 
+    private volatile dev.minihttp.boot.websocket.WebSocketStats webSocketStats;
+
     private static final Logger log = LoggerFactory.getLogger(MiniHttpWebServer.class);
 
     private final ServletContainer container;
@@ -196,6 +198,15 @@ public class MiniHttpWebServer implements WebServer {
     }
 
     /** The engine's live snapshot: pool, queue, connections, rejections and the exceptions it counted. */
+    /** WebSocket sessions, messages and closes; null when WebSocket is off or Tyrus is absent. */
+    public dev.minihttp.boot.websocket.WebSocketStats webSocketStats() {
+        return webSocketStats;
+    }
+
+    void webSocketStats(dev.minihttp.boot.websocket.WebSocketStats stats) {
+        this.webSocketStats = stats;
+    }
+
     public ServerStats stats() {
         return server.stats();
     }

@@ -46,7 +46,28 @@ public class MiniHttpEndpoint {
         result.put("workers", workers(stats.workers()));
         result.put("exceptions", exceptions(stats));
         result.put("reservedLane", reservedLane(stats.lane()));
+        result.put("upgraded", upgraded(server, stats));
         return result;
+    }
+
+    /**
+     * Connections that switched protocols (WebSocket): they hold no worker while idle, so they are
+     * listed apart from the workers; a callback of theirs that runs shows as a busy worker with
+     * method UPGRADED.
+     */
+    private static Map<String, Object> upgraded(MiniHttpWebServer server, ServerStats stats) {
+        Map<String, Object> upgraded = new LinkedHashMap<>();
+        upgraded.put("connections", stats.upgradedConnections());
+        dev.minihttp.boot.websocket.WebSocketStats webSockets = server.webSocketStats();
+        if (webSockets != null) {
+            Map<String, Object> websocket = new LinkedHashMap<>();
+            websocket.put("sessions", webSockets.sessions());
+            websocket.put("messagesIn", webSockets.messagesIn());
+            websocket.put("messagesOut", webSockets.messagesOut());
+            websocket.put("closes", webSockets.closes());
+            upgraded.put("websocket", websocket);
+        }
+        return upgraded;
     }
 
     /** The lane's configuration, its snapshot and its workers, shaped like the pool's. */

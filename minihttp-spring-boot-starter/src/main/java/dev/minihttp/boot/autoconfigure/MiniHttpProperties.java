@@ -168,6 +168,55 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         }
     }
 
+    private final WebSocket websocket = new WebSocket();
+
+    /** WebSocket (Jakarta WebSocket on Eclipse Tyrus, over the container's HTTP Upgrade). */
+    public static class WebSocket {
+
+        /** Whether the Jakarta WebSocket server container is set up (when Tyrus is on the classpath). */
+        private boolean enabled = true;
+
+        /**
+         * The largest message (and frame) a session accepts; a larger one closes the session with
+         * 1009 (message too big). Also the default text and binary message buffer size.
+         */
+        private DataSize maxMessageSize = DataSize.ofKilobytes(1024);
+
+        /**
+         * A WebSocket (any upgraded connection) with no byte in or out for this long is closed.
+         * 0 keeps idle sessions open; pings from either side count as traffic.
+         */
+        private Duration idleTimeout = Duration.ofMinutes(10);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public DataSize getMaxMessageSize() {
+            return maxMessageSize;
+        }
+
+        public void setMaxMessageSize(DataSize maxMessageSize) {
+            this.maxMessageSize = maxMessageSize;
+        }
+
+        public Duration getIdleTimeout() {
+            return idleTimeout;
+        }
+
+        public void setIdleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+        }
+    }
+
+    public WebSocket getWebsocket() {
+        return websocket;
+    }
+
     @Override
     public void setEnvironment(Environment environment) {
         this.environment = environment;
@@ -203,6 +252,15 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         positive(rejected, "minihttp.request-head-timeout", p.requestHeadTimeout);
         positive(rejected, "minihttp.idle-timeout", p.idleTimeout);
         atLeast(rejected, "minihttp.reserved-lane.threads", p.reservedLane.threads, 0);
+        if (p.websocket.maxMessageSize == null || p.websocket.maxMessageSize.toBytes() < 125
+                || p.websocket.maxMessageSize.toBytes() > Integer.MAX_VALUE - 64) {
+            rejected.reject("minihttp.websocket.max-message-size", p.websocket.maxMessageSize, "invalid",
+                    "minihttp.websocket.max-message-size must be between 125B and 2GB, was " + p.websocket.maxMessageSize);
+        }
+        if (p.websocket.idleTimeout == null || p.websocket.idleTimeout.isNegative()) {
+            rejected.reject("minihttp.websocket.idle-timeout", p.websocket.idleTimeout, "invalid",
+                    "minihttp.websocket.idle-timeout must not be negative, was " + p.websocket.idleTimeout);
+        }
         atLeast(rejected, "minihttp.reserved-lane.queue-capacity", p.reservedLane.queueCapacity, 0);
         if (p.reservedLane.paths != null) {
             try {
@@ -277,6 +335,7 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
                 .maxKeepAliveRequests(maxKeepAliveRequests)
                 .reservedThreads(reservedLane.threads)
                 .reservedQueueCapacity(reservedLane.queueCapacity)
+                .upgradeIdleTimeout(websocket.idleTimeout)
                 .virtualThreads(virtualThreads != null ? virtualThreads : virtualThreadsByDefault);
     }
 

@@ -49,6 +49,8 @@ public class MiniHttpServletWebServerFactoryCustomizer
         factory.setServerOptions(options.build());
         factory.setAccessLogEnabled(properties.getAccessLog().isEnabled());
         factory.setAllowTrace(properties.isAllowTrace());
+        factory.setWebSocket(properties.getWebsocket().isEnabled(),
+                (int) properties.getWebsocket().getMaxMessageSize().toBytes());
         addAdditionalPorts(factory);
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",

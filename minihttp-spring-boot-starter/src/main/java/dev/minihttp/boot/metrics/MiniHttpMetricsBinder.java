@@ -18,6 +18,8 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
     private volatile MiniHttpMetrics metrics;
     /** Held here because Micrometer's function counters keep only a weak reference to it. */
     private volatile TlsHandshakeMetrics tlsMetrics;
+    /** Held for the same reason. */
+    private volatile WebSocketMetrics webSocketMetrics;
 
     public MiniHttpMetricsBinder(MeterRegistry registry) {
         this.registry = registry;
@@ -36,6 +38,11 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
                     TlsHandshakeMetrics tls = new TlsHandshakeMetrics(miniHttp::tlsHandshakes, Tags.empty());
                     tls.bindTo(registry);
                     tlsMetrics = tls;
+                }
+                if (miniHttp.webSocketStats() != null) {
+                    WebSocketMetrics webSockets = new WebSocketMetrics(miniHttp.webSocketStats(), Tags.empty());
+                    webSockets.bindTo(registry);
+                    webSocketMetrics = webSockets;
                 }
             }
         }

@@ -1,0 +1,108 @@
+package dev.minihttp.boot.websocket;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.util.Map;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.core.monitoring.ApplicationEventListener;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * The Jakarta WebSocket {@code ServerContainer} of one minihttp servlet context, on Tyrus.
+ *
+ * <p>Endpoints added with {@code addEndpoint} ({@code @ServerEndpoint} classes through Spring's
+ * {@code ServerEndpointExporter}) live in one engine, reached through
+ * {@link WebSocketUpgradeFilter}. {@link #upgradeHttpToWebSocket} (Jakarta WebSocket 2.1, which
+ * Spring's {@code StandardWebSocketUpgradeStrategy} calls with a new endpoint per connection)
+ * runs the handshake on an engine of its own holding only that endpoint: Tyrus 2.2.0's servlet
+ * container does not register the given configuration at all, and registering it in the shared
+ * engine would make two handshakes on one path collide.
+ */
+public final class MiniHttpServerContainer extends TyrusServerContainer {
+
+    private final String contextPath;
+    private final int maxMessageSize;
+    private final WebSocketStats stats;
+    private final ApplicationEventListener events;
+    private final TyrusWebSocketEngine engine;
+
+    MiniHttpServerContainer(String contextPath, int maxMessageSize, WebSocketStats stats) {
+        super((java.util.Set<Class<?>>) null);
+        this.contextPath = contextPath;
+        this.maxMessageSize = maxMessageSize;
+        this.stats = stats;
+        this.events = new TyrusEvents(stats);
+        this.engine = newEngine();
+        setDefaultMaxTextMessageBufferSize(maxMessageSize);
+        setDefaultMaxBinaryMessageBufferSize(maxMessageSize);
+        doneDeployment(); // nothing is scanned: every endpoint is added at run time and registered at once
+    }
+
+    private TyrusWebSocketEngine newEngine() {
+        return TyrusWebSocketEngine.builder(this)
+                .incomingBufferSize(maxMessageSize)
+                .applicationEventListener(events)
+                .build();
+    }
+
+    @Override
+    public void register(Class<?> endpointClass) throws DeploymentException {
+        engine.register(endpointClass, contextPath);
+    }
+
+    @Override
+    public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+        engine.register(serverEndpointConfig, contextPath);
+    }
+
+    @Override
+    public WebSocketEngine getWebSocketEngine() {
+        return engine;
+    }
+
+    /**
+     * Tyrus's frame buffer per connection: one whole frame (a larger one is refused with 1009 by
+     * the {@link FrameGuard} before Tyrus sees it) plus its header and the next frame's start.
+     */
+    int incomingBufferSize() {
+        return maxMessageSize + 64 * 1024;
+    }
+
+    int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    WebSocketStats stats() {
+        return stats;
+    }
+
+    TyrusWebSocketEngine sharedEngine() {
+        return engine;
+    }
+
+    @Override
+    public void upgradeHttpToWebSocket(Object httpServletRequest, Object httpServletResponse, ServerEndpointConfig sec,
+                                       Map<String, String> pathParameters) throws IOException, DeploymentException {
+        TyrusWebSocketEngine single = newEngine();
+        single.register(sec, "");
+        String path = sec.getPath();
+        for (Map.Entry<String, String> parameter : pathParameters.entrySet()) {
+            path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
+        }
+        WebSocketHandshake.Outcome outcome;
+        try {
+            outcome = WebSocketHandshake.run(single, (HttpServletRequest) httpServletRequest,
+                    (HttpServletResponse) httpServletResponse, path, this);
+        } catch (ServletException e) {
+            throw new DeploymentException(e.getMessage(), e);
+        }
+        if (outcome == WebSocketHandshake.Outcome.NOT_APPLICABLE) {
+            throw new DeploymentException("not a WebSocket handshake for " + path);
+        }
+    }
+}
