@@ -1,11 +1,10 @@
 package dev.minihttp.http;
 
+import dev.minihttp.WirePieces;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeSet;
 
 /**
  * How the fuzz tests read their raw {@code byte[]} input: two control bytes, then the bytes a
@@ -28,7 +27,7 @@ record FuzzInput(ParserLimits limits, byte[] wire, List<ByteBuffer> pieces) {
         int control = data.length > 0 ? data[0] & 0xFF : 0;
         int splitSeed = data.length > 1 ? data[1] & 0xFF : 0;
         byte[] wire = data.length > 2 ? Arrays.copyOfRange(data, 2, data.length) : new byte[0];
-        return new FuzzInput(limits(control), wire, split(wire, splitSeed));
+        return new FuzzInput(limits(control), wire, WirePieces.split(wire, splitSeed));
     }
 
     private static ParserLimits limits(int control) {
@@ -39,25 +38,6 @@ record FuzzInput(ParserLimits limits, byte[] wire, List<ByteBuffer> pieces) {
         int headerCount = 1 + ((control >>> 4) & 0x3);         // 1..4
         long bodyBytes = (control >>> 6) * 40L;                // 0, 40, 80, 120
         return new ParserLimits(headBytes, headerCount, bodyBytes);
-    }
-
-    private static List<ByteBuffer> split(byte[] wire, int seed) {
-        TreeSet<Integer> cuts = new TreeSet<>();
-        if (seed != 0 && wire.length > 1) {
-            Random random = new Random(seed);
-            int count = 1 + random.nextInt(8);
-            for (int i = 0; i < count; i++) {
-                cuts.add(1 + random.nextInt(wire.length - 1));
-            }
-        }
-        cuts.add(wire.length);
-        List<ByteBuffer> pieces = new ArrayList<>();
-        int from = 0;
-        for (int cut : cuts) {
-            pieces.add(ByteBuffer.wrap(Arrays.copyOfRange(wire, from, cut)));
-            from = cut;
-        }
-        return pieces;
     }
 
     /** The same wire bytes again, in one piece. */

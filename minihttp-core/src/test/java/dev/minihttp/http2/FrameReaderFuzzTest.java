@@ -1,14 +1,12 @@
 package dev.minihttp.http2;
 
+import dev.minihttp.WirePieces;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.TreeSet;
 
 /**
  * Arbitrary bytes, in arbitrary pieces, into {@link FrameReader}, the first parser an h2
@@ -35,7 +33,7 @@ class FrameReaderFuzzTest {
         FrameReaderLimits limits = limits(control);
 
         Outcome whole = read(limits, List.of(ByteBuffer.wrap(wire.clone())));
-        Outcome pieces = read(limits, split(wire, splitSeed));
+        Outcome pieces = read(limits, WirePieces.split(wire, splitSeed));
         assertThat(pieces.events).as("events read in pieces").isEqualTo(whole.events);
         assertThat(pieces.midFrame).isEqualTo(whole.midFrame);
     }
@@ -110,22 +108,4 @@ class FrameReaderFuzzTest {
         }
     }
 
-    private static List<ByteBuffer> split(byte[] wire, int seed) {
-        TreeSet<Integer> cuts = new TreeSet<>();
-        if (seed != 0 && wire.length > 1) {
-            Random random = new Random(seed);
-            int count = 1 + random.nextInt(8);
-            for (int i = 0; i < count; i++) {
-                cuts.add(1 + random.nextInt(wire.length - 1));
-            }
-        }
-        cuts.add(wire.length);
-        List<ByteBuffer> pieces = new ArrayList<>();
-        int from = 0;
-        for (int cut : cuts) {
-            pieces.add(ByteBuffer.wrap(Arrays.copyOfRange(wire, from, cut)));
-            from = cut;
-        }
-        return pieces;
-    }
 }
