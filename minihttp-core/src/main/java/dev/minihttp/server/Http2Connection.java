@@ -84,6 +84,11 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private boolean readingPaused;
     private boolean closed;
     private final long startedNanos;
+    /**
+     * When a stream last opened or closed: the idle clock. Frames that open no stream (PINGs, DATA
+     * on streams already reset) do not keep a connection alive, or a client could hold one for ever
+     * with junk.
+     */
     private long lastActivityNanos;
     private long midFrameSinceNanos;
 
@@ -104,7 +109,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         this.output = output;
         this.options = server.options();
         this.limits = options.http2();
-        this.writer = new Http2Writer(output, options);
+        this.writer = new Http2Writer(output, options, server.counters.http2);
         writer.readyRunner(this::runOnWorker);
         // A field block may be as large as the header list it decodes to (HPACK rarely makes it
         // larger); beyond twice that the peer is not sending a request, it is flooding.
@@ -222,7 +227,6 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             return;
         }
         long now = System.nanoTime();
-        lastActivityNanos = now;
         if (prefaceLeft > 0 && !readPreface(in)) {
             return;
         }
@@ -517,6 +521,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         Http2Stream stream = new Http2Stream(streamId, this, limits.initialWindowSize(), writer.newSendWindow(streamId));
         streams.put(streamId, stream);
         server.counters.http2.streams.incrementAndGet();
+        lastActivityNanos = System.nanoTime();
         return stream;
     }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Http2Writer {
 
     private final ConnectionOutput output;
+    private final Http2Counters counters;
     private final int highWatermark;
     private final int lowWatermark;
     private final long writeTimeoutNanos;
@@ -57,8 +58,9 @@ final class Http2Writer {
     private final ArrayDeque<Runnable> readyToRun = new ArrayDeque<>();
     private java.util.function.Consumer<Runnable> readyRunner = Runnable::run;
 
-    Http2Writer(ConnectionOutput output, ServerOptions options) {
+    Http2Writer(ConnectionOutput output, ServerOptions options, Http2Counters counters) {
         this.output = output;
+        this.counters = counters;
         this.highWatermark = options.outputHighWatermark();
         this.lowWatermark = highWatermark / 2;
         this.writeTimeoutNanos = options.writeTimeout().toNanos();
@@ -533,7 +535,10 @@ final class Http2Writer {
             if (stream.lastProgressNanos != lastProgress) {
                 lastProgress = stream.lastProgressNanos;
             } else if (System.nanoTime() - lastProgress >= writeTimeoutNanos && stream.queuedBytes > highWatermark) {
+                // A stalled reader, like an HTTP/1.1 client that stopped reading: the stream goes, the worker is free.
                 stream.stalled = true;
+                counters.reset("cancel");
+                rstStream(stream, ErrorCode.CANCEL);
                 throw new ClientAbortException("client did not open stream " + stream.id
                         + "'s flow-control window within the write timeout");
             }
