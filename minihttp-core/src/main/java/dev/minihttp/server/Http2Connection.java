@@ -644,6 +644,9 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
 
     /** A worker cuts its response short (the exchange aborted): the stream is reset. */
     void resetFromAnyThread(Http2Stream stream, ErrorCode code) {
+        if (stream.reset || stream.localClosed) {
+            return; // already ended (a stalled reader's reset, or the client's), counted then
+        }
         server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
         writer.rstStream(stream, code);
     }
