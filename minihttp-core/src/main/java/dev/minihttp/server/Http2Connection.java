@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,8 +53,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
     /** What the connection as a whole lets the client send before the server opens it further. */
     private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
-    /** Streams the server reset or closed early whose late frames it ignores (RFC 9113 5.1, closed). */
-    private static final int RECENTLY_RESET = 256;
+    /** Closed streams remembered for the frames that may still arrive on them. */
+    private static final int RECENTLY_CLOSED = 1024;
     /** Reads of a TLS connection's buffered plaintext per readiness event, before others get a turn. */
     private static final int READS_PER_WAKEUP = 16;
 
@@ -70,7 +69,20 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private final FrameReader reader;
     private final HpackDecoder decoder;
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
-    private final LinkedHashSet<Integer> recentlyReset = new LinkedHashSet<>();
+    /**
+     * How recent streams closed, for the frames that arrive after (RFC 9113 5.1): after our
+     * RST_STREAM they are ignored, after the client's they are a stream error, after END_STREAM
+     * both ways a connection error; an id below the highest that was never opened is a
+     * PROTOCOL_ERROR (5.1.1). Bounded: an older id counts as never opened.
+     */
+    private final Map<Integer, Closed> closedStreams = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Closed> eldest) {
+            return size() > RECENTLY_CLOSED;
+        }
+    };
+
+    private enum Closed { ENDED, RESET_BY_US, RESET_BY_CLIENT }
     private final int connectionWindowTop;
     private int connectionUnacknowledged;
     private int connectionReceiveWindow;
@@ -273,16 +285,20 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " is a server's id");
         }
         Http2Stream stream = streams.get(streamId);
-        if (stream != null) {
+        if (stream != null && !stream.reset) {
             trailers(stream, block, endStream);
             return;
         }
-        if (streamId <= lastStreamId) {
+        if (stream != null || streamId <= lastStreamId) {
             decodeAndDiscard(block);
-            if (recentlyReset.contains(streamId)) {
-                return;
+            Closed closed = stream != null ? (stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US)
+                    : closedStreams.get(streamId);
+            if (closed == null) {
+                throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
+                        "stream " + streamId + " is below the highest stream opened, " + lastStreamId);
             }
-            throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+            lateFrame(streamId, closed, "HEADERS");
+            return;
         }
         lastStreamId = streamId;
         if (goAwaySent || peerGoingAway) {
@@ -390,14 +406,14 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             spend(emptyFrames);
         }
         Http2Stream stream = streams.get(streamId);
-        if (stream == null) {
-            if (streamId > lastStreamId) {
+        if (stream == null || stream.reset) {
+            if (stream == null && streamId > lastStreamId) {
                 throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
             }
-            if (recentlyReset.contains(streamId)) {
-                return;
-            }
-            throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, "DATA on closed stream " + streamId);
+            Closed closed = stream != null ? (stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US)
+                    : closedStreams.getOrDefault(streamId, Closed.ENDED);
+            lateFrame(streamId, closed, "DATA");
+            return;
         }
         if (stream.remoteClosed) {
             throw Http2Exception.streamError(streamId, ErrorCode.STREAM_CLOSED, "DATA after END_STREAM");
@@ -609,12 +625,13 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             if (!stream.localClosed) {
                 return;
             }
-            remember(stream.id);
+            remember(stream.id, Closed.RESET_BY_US);
             writer.rstStream(stream.id, ErrorCode.NO_ERROR);
             server.counters.http2.reset("no_error");
-        }
-        if (stream.reset) {
-            remember(stream.id);
+        } else if (stream.reset) {
+            remember(stream.id, stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US);
+        } else {
+            remember(stream.id, Closed.ENDED);
         }
         streams.remove(stream.id);
         server.counters.http2.streams.decrementAndGet();
@@ -635,10 +652,19 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         }
     }
 
-    private void remember(int streamId) {
-        recentlyReset.add(streamId);
-        if (recentlyReset.size() > RECENTLY_RESET) {
-            recentlyReset.remove(recentlyReset.iterator().next());
+    private void remember(int streamId, Closed how) {
+        closedStreams.put(streamId, how);
+    }
+
+    /** A DATA or HEADERS frame on a stream that is closed (RFC 9113 5.1, "closed"). */
+    private static void lateFrame(int streamId, Closed closed, String frame) throws Http2Exception {
+        switch (closed) {
+            case RESET_BY_US -> {
+                // "An endpoint MUST ignore frames that it receives on closed streams after it has sent a RST_STREAM"
+            }
+            case RESET_BY_CLIENT -> throw Http2Exception.streamError(streamId, ErrorCode.STREAM_CLOSED,
+                    frame + " after the client's RST_STREAM");
+            default -> throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, frame + " on closed stream " + streamId);
         }
     }
 
@@ -662,7 +688,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         }
         server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
         Http2Stream stream = streams.get(streamId);
-        remember(streamId);
+        remember(streamId, Closed.RESET_BY_US);
         if (stream != null) {
             writer.rstStream(stream, code);
         } else {

@@ -201,6 +201,7 @@ final class Http2Writer {
     void peerReset(Http2Stream stream) {
         lock.lock();
         try {
+            stream.peerReset = true;
             stream.reset = true;
             dropQueue(stream);
             if (!stream.localClosed) {
