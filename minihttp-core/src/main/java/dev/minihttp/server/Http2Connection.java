@@ -349,8 +349,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         opened.bodyStartNanos = System.nanoTime();
         if (head.headers().containsToken("expect", "100-continue")) {
             if (!server.pool().hasRoom()) {
-                server.counters.requests.increment();
-                server.counters.rejected(refusalReason());
+                server.refusedBeforeBody();
                 answer(opened, 503, "Server busy, try again later", true);
                 return;
             }
@@ -559,17 +558,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         Exchange exchange = new Exchange(server, stream, head, stream.body, trailers == null ? new HttpHeaders(0) : trailers, false);
         stream.exchange = exchange;
         stream.body = null; // the exchange's now: it releases it
-        server.counters.requests.increment();
-        WorkerPool pool = server.poolFor(head.path() == null ? "*" : head.path());
-        if (!pool.submit(exchange)) {
-            String reason = refusalReason();
-            pool.counters().rejected(reason);
-            exchange.reject(reason);
-        }
-    }
-
-    private String refusalReason() {
-        return server.isDraining() ? "shutdown" : "queue_full";
+        server.dispatch(exchange, head.path() == null ? "*" : head.path());
     }
 
     /**

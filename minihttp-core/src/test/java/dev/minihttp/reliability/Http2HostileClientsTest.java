@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -254,27 +253,7 @@ class Http2HostileClientsTest {
         }, "test-h2-trickler");
         trickler.start();
 
-        AtomicReference<String> workerMisuse = new AtomicReference<>();
-        AtomicInteger peakConnections = new AtomicInteger();
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                ServerStats stats = server.stats();
-                peakConnections.accumulateAndGet(stats.connections(), Math::max);
-                for (ServerStats.WorkerActivity worker : stats.workers()) {
-                    String path = worker.path();
-                    if (path != null && !path.startsWith("/normal") && !path.startsWith("/big")) {
-                        workerMisuse.set(worker.thread() + " ran " + path);
-                    }
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "test-h2-worker-watch");
-        watcher.start();
+        WorkerWatch watch = new WorkerWatch(server, p -> p.startsWith("/normal") || p.startsWith("/big"));
         int served = 0;
         try {
             for (int i = 0; i < 50; i++) {
@@ -284,14 +263,13 @@ class Http2HostileClientsTest {
             Eventually.awaitStats(server, "every hostile HTTP/2 connection closed by the server and no worker busy",
                     s -> s.connections() == 0 && s.busyThreads() == 0 && s.queueSize() == 0 && s.http2().activeStreams() == 0);
         } finally {
-            watching.set(false);
+            watch.close();
             stopTrickling.set(true);
-            watcher.join(5000);
             trickler.join(5000);
         }
         assertThat(served).isEqualTo(50);
-        assertThat(peakConnections.get()).as("the crowd was there at once").isGreaterThan(250);
-        assertThat(workerMisuse.get()).as("a worker ran a hostile request").isNull();
+        assertThat(watch.peakConnections()).as("the crowd was there at once").isGreaterThan(250);
+        assertThat(watch.misuse()).as("a worker ran a hostile request").isNull();
         assertThat(handledPaths).allMatch(p -> p.startsWith("/normal") || p.startsWith("/big"));
         assertThat(handledPaths).filteredOn(p -> p.startsWith("/normal-idle-")).hasSize(200);
         ServerStats.Http2Stats http2 = server.stats().http2();
