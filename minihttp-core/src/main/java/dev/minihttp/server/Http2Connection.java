@@ -103,6 +103,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
      */
     private long lastActivityNanos;
     private long midFrameSinceNanos;
+    /** When the client last sent anything, for the liveness PING. */
+    private long lastReadNanos;
+    /** When our liveness PING went out, 0 while none is unanswered; its payload is this time. */
+    private long pingSentNanos;
 
     private final FloodBudget resets;
     private final FloodBudget settingsFrames;
@@ -134,6 +138,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         long now = System.nanoTime();
         this.startedNanos = now;
         this.lastActivityNanos = now;
+        this.lastReadNanos = now;
         int control = limits.maxControlFramesPerSecond();
         this.resets = new FloodBudget("rapid_reset", limits.maxResetsPerSecond(), now);
         this.settingsFrames = new FloodBudget("settings_flood", control, now);
@@ -239,6 +244,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             return;
         }
         long now = System.nanoTime();
+        lastReadNanos = now;
         if (prefaceLeft > 0 && !readPreface(in)) {
             return;
         }
@@ -483,6 +489,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         if (!ack) {
             spend(pings);
             writer.pingAck(payload);
+        } else if (payload == pingSentNanos) {
+            pingSentNanos = 0;
         }
     }
 
@@ -754,9 +762,38 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             goAwayAndClose(ErrorCode.NO_ERROR, "idle", "idle");
             return;
         }
+        if (!checkLiveness(now)) {
+            return;
+        }
         if (draining) {
             shutdown();
         }
+    }
+
+    /**
+     * A client silent for an idle timeout while its streams wait for their responses (a long
+     * poll, a slow report) gets a PING; one that does not answer it within the write timeout is
+     * gone without a word (a cable pulled, a NAT that forgot it) and the connection is closed,
+     * instead of holding its streams until the responses are written. Returns false when closed.
+     */
+    private boolean checkLiveness(long now) {
+        if (streams.isEmpty()) {
+            pingSentNanos = 0;
+            return true;
+        }
+        if (pingSentNanos != 0) {
+            if (now - pingSentNanos > options.writeTimeout().toNanos()) {
+                log.debug("HTTP/2 connection {}: no answer to PING, closing", connection.id);
+                server.counters.http2.goAway("ping_timeout");
+                writer.goAway(lastStreamId, ErrorCode.NO_ERROR, "ping timeout");
+                connection.close();
+                return false;
+            }
+        } else if (now - lastReadNanos > options.idleTimeout().toNanos()) {
+            pingSentNanos = now == 0 ? 1 : now;
+            writer.ping(pingSentNanos);
+        }
+        return true;
     }
 
     private boolean bodyTooSlow(Http2Stream stream, long now) {

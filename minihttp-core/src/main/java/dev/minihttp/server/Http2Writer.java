@@ -232,6 +232,10 @@ final class Http2Writer {
         writeControlLocked(FrameWriter.FRAME_HEADER_LENGTH, FrameWriter::settingsAck);
     }
 
+    void ping(long payload) {
+        writeControlLocked(17, out -> FrameWriter.ping(out, false, payload));
+    }
+
     void pingAck(long payload) {
         writeControlLocked(17, out -> FrameWriter.ping(out, true, payload));
     }

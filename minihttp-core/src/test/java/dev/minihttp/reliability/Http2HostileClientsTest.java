@@ -276,4 +276,91 @@ class Http2HostileClientsTest {
         assertThat(http2.goAways()).containsKeys("idle", "timeout");
         assertThat(server.stats().rejected()).isEmpty();
     }
+
+    /** Reads frames until the socket closes (or the read times out), recording what arrived. */
+    private static List<String> framesUntilClosed(Socket socket) throws IOException {
+        List<String> seen = new ArrayList<>();
+        FrameReader reader = new FrameReader();
+        FrameListener listener = new FrameListener() {
+            @Override
+            public void onData(int streamId, ByteBuffer data, boolean endStream, int length) {
+                seen.add("DATA " + streamId);
+            }
+
+            @Override
+            public void onHeaders(int streamId, ByteBuffer block, boolean endStream) {
+                seen.add("HEADERS " + streamId);
+            }
+
+            @Override
+            public void onRstStream(int streamId, int errorCode) {
+                seen.add("RST_STREAM " + streamId);
+            }
+
+            @Override
+            public void onSettings(Http2Settings settings) {
+            }
+
+            @Override
+            public void onSettingsAck() {
+            }
+
+            @Override
+            public void onPing(boolean ack, long payload) {
+                seen.add(ack ? "PING ACK" : "PING");
+            }
+
+            @Override
+            public void onGoAway(int lastStreamId, int errorCode, ByteBuffer debugData) {
+                seen.add("GOAWAY " + errorCode);
+            }
+
+            @Override
+            public void onWindowUpdate(int streamId, int increment) {
+            }
+        };
+        byte[] buffer = new byte[16384];
+        InputStream in = socket.getInputStream();
+        while (true) {
+            int n;
+            try {
+                n = in.read(buffer);
+            } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
+                seen.add("read " + e.getClass().getSimpleName());
+                return seen;
+            }
+            if (n < 0) {
+                seen.add("EOF");
+                return seen;
+            }
+            try {
+                reader.read(ByteBuffer.wrap(buffer, 0, n), listener);
+            } catch (dev.minihttp.http2.Http2Exception e) {
+                throw new IOException(e.toString());
+            }
+        }
+    }
+
+    @Test
+    void aClientThatVanishesWhileItsStreamWaitsIsPingedThenClosed() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (RunningServer waiting = RunningServer.start(ServerOptions.builder().workerThreads(2)
+                .http2(Http2Options.defaults()).idleTimeout(Duration.ofSeconds(1)).writeTimeout(Duration.ofSeconds(1)),
+                (request, response) -> {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    response.body().write("late".getBytes(StandardCharsets.US_ASCII));
+                });
+             Socket socket = new Socket("127.0.0.1", waiting.port())) {
+            socket.setSoTimeout(15_000);
+            send(socket, Frames.preface(Http2Settings.defaults()), new Frames().headers(1, "GET", "/long-poll", true));
+            // The client answers nothing from now on: the server's PING goes unanswered.
+            List<String> seen = framesUntilClosed(socket);
+            assertThat(seen).contains("PING", "GOAWAY 0").last().isEqualTo("EOF");
+            assertThat(seen).doesNotContain("HEADERS 1");
+            assertThat(waiting.stats().http2().goAways()).containsEntry("ping_timeout", 1L);
+            release.countDown();
+            Eventually.awaitStats(waiting, "the stream's worker done and the connection gone",
+                    s -> s.busyThreads() == 0 && s.connections() == 0);
+        }
+    }
 }
