@@ -652,7 +652,7 @@ final class Connection {
         if (state == State.UPGRADED) {
             // An upgraded connection never comes back between requests: shutdown ends it.
             closeReason = "shutdown";
-            closeBetweenRequests();
+            upgraded.goingAway(); // its last words (a WebSocket 1001) on a worker, then it closes
             return;
         }
         if (state == State.READING && head == null && !hasPartialHead()) {

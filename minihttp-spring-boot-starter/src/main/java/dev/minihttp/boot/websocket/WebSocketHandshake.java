@@ -67,7 +67,7 @@ final class WebSocketHandshake {
         TyrusHttpUpgradeHandler tyrus = new TyrusHttpUpgradeHandler();
         tyrus.setIncomingBufferSize(container.incomingBufferSize());
         ServletFrameWriter writer = new ServletFrameWriter();
-        tyrus.preInit(upgrade, writer, request.getUserPrincipal() != null);
+        tyrus.preInit(handler.keepingConnection(upgrade), writer, request.getUserPrincipal() != null);
         handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats());
         response.setStatus(answer.getStatus());
         copyHeaders(answer, response);

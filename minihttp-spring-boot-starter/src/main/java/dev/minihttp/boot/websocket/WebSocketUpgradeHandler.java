@@ -1,26 +1,35 @@
 package dev.minihttp.boot.websocket;
 
+import dev.minihttp.servlet.GracefulUpgradeHandler;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
+import jakarta.websocket.CloseReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler;
+import org.glassfish.tyrus.spi.Connection;
+import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * What {@code HttpServletRequest.upgrade} creates for a WebSocket: Tyrus's own upgrade handler
  * (frame parsing in its {@code onDataAvailable}, on a worker when bytes came), handed our frame
  * writer first so that an endpoint may send from {@code onOpen}, and reading through a
- * {@link FrameGuard}. Counts the session's close code when it ends.
+ * {@link FrameGuard}. Counts the session's close code when it ends. At a graceful shutdown the
+ * session closes with {@code 1001 Going Away}, as on Tomcat and Jetty: the endpoint's
+ * {@code onClose} and the client both see it.
  */
-public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
+public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
+
+    private static final CloseReason GOING_AWAY = new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "Server shutting down");
 
     private TyrusHttpUpgradeHandler tyrus;
     private ServletFrameWriter writer;
     private FrameGuard guard;
     private WebSocketStats stats;
     private volatile WebConnection connection;
+    /** Tyrus's connection for this session, kept when Tyrus creates it in init: its close speaks the protocol. */
+    private volatile Connection session;
 
     /** Called by the container's {@code upgrade}; {@link #prepare} follows before the 101 is out. */
     public WebSocketUpgradeHandler() {
@@ -58,6 +67,39 @@ public final class WebSocketUpgradeHandler implements HttpUpgradeHandler {
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Tyrus's {@code TyrusHttpUpgradeHandler} keeps its connection private (and its close with a
+     * code): this hands it the handshake's outcome so that the connection it creates is ours to close too.
+     */
+    WebSocketEngine.UpgradeInfo keepingConnection(WebSocketEngine.UpgradeInfo upgrade) {
+        return new WebSocketEngine.UpgradeInfo() {
+            @Override
+            public WebSocketEngine.UpgradeStatus getStatus() {
+                return upgrade.getStatus();
+            }
+
+            @Override
+            public Connection createConnection(org.glassfish.tyrus.spi.Writer writer, Connection.CloseListener listener) {
+                Connection created = upgrade.createConnection(writer, listener);
+                session = created;
+                return created;
+            }
+        };
+    }
+
+    /**
+     * Graceful shutdown: Tyrus sends the close frame (1001) and calls the endpoint's
+     * {@code onClose}; the engine closes the connection once the frame is out, without waiting
+     * for the client's reply.
+     */
+    @Override
+    public void goingAway() {
+        Connection tyrusConnection = session;
+        if (tyrusConnection != null) {
+            tyrusConnection.close(GOING_AWAY);
         }
     }
 
