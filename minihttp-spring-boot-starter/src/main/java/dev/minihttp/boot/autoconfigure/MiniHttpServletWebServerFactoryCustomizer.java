@@ -51,6 +51,7 @@ public class MiniHttpServletWebServerFactoryCustomizer
         factory.setAllowTrace(properties.isAllowTrace());
         factory.setWebSocket(properties.getWebsocket().isEnabled(),
                 (int) properties.getWebsocket().getMaxMessageSize().toBytes());
+        factory.setWebSocketPingInterval(properties.getWebsocket().getPingInterval());
         addAdditionalPorts(factory);
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",

@@ -30,9 +30,12 @@ public final class MiniHttpServerContainer extends TyrusServerContainer {
     private final WebSocketStats stats;
     private final ApplicationEventListener events;
     private final TyrusWebSocketEngine engine;
+    private final IdlePings idlePings;
 
-    MiniHttpServerContainer(String contextPath, int maxMessageSize, WebSocketStats stats) {
+    /** @param pingInterval how long a session may be quiet before the server pings it; zero for never */
+    MiniHttpServerContainer(String contextPath, int maxMessageSize, WebSocketStats stats, java.time.Duration pingInterval) {
         super((java.util.Set<Class<?>>) null);
+        this.idlePings = pingInterval.isZero() ? null : new IdlePings(pingInterval);
         this.contextPath = contextPath;
         this.maxMessageSize = maxMessageSize;
         this.stats = stats;
@@ -79,6 +82,18 @@ public final class MiniHttpServerContainer extends TyrusServerContainer {
 
     WebSocketStats stats() {
         return stats;
+    }
+
+    /** Null when the ping interval is off. */
+    IdlePings idlePings() {
+        return idlePings;
+    }
+
+    /** The servlet context is going: the ping thread ends with it. */
+    void destroyed() {
+        if (idlePings != null) {
+            idlePings.stop();
+        }
     }
 
     TyrusWebSocketEngine sharedEngine() {

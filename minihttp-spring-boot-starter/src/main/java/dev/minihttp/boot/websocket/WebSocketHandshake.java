@@ -68,7 +68,7 @@ final class WebSocketHandshake {
         tyrus.setIncomingBufferSize(container.incomingBufferSize());
         ServletFrameWriter writer = new ServletFrameWriter();
         tyrus.preInit(handler.keepingConnection(upgrade), writer, request.getUserPrincipal() != null);
-        handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats());
+        handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats(), container.idlePings());
         response.setStatus(answer.getStatus());
         copyHeaders(answer, response);
         return Outcome.UPGRADED;

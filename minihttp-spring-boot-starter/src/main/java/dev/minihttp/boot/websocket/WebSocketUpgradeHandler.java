@@ -27,6 +27,8 @@ public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
     private ServletFrameWriter writer;
     private FrameGuard guard;
     private WebSocketStats stats;
+    private IdlePings pings;
+    private volatile GuardedInput input;
     private volatile WebConnection connection;
     /** Tyrus's connection for this session, kept when Tyrus creates it in init: its close speaks the protocol. */
     private volatile Connection session;
@@ -35,12 +37,14 @@ public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
     public WebSocketUpgradeHandler() {
     }
 
+    /** @param idlePings where the session is pinged when quiet, or null when the ping interval is off */
     void prepare(TyrusHttpUpgradeHandler tyrusHandler, ServletFrameWriter frameWriter, long maxFrameSize,
-                 WebSocketStats webSocketStats) {
+                 WebSocketStats webSocketStats, IdlePings idlePings) {
         this.tyrus = tyrusHandler;
         this.writer = frameWriter;
         this.guard = new FrameGuard(maxFrameSize);
         this.stats = webSocketStats;
+        this.pings = idlePings;
     }
 
     @Override
@@ -48,11 +52,12 @@ public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
         connection = webConnection;
         try {
             writer.connected(webConnection);
-            GuardedInput input = new GuardedInput(webConnection.getInputStream(), guard, this::refuse);
+            GuardedInput guarded = new GuardedInput(webConnection.getInputStream(), guard, this::refuse);
+            input = guarded;
             tyrus.init(new WebConnection() {
                 @Override
                 public ServletInputStream getInputStream() {
-                    return input;
+                    return guarded;
                 }
 
                 @Override
@@ -67,6 +72,27 @@ public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        if (pings != null) {
+            pings.add(this);
+        }
+    }
+
+    /** When a byte last went either way: the ping interval counts from it. */
+    long lastTrafficNanos() {
+        GuardedInput in = input;
+        long written = writer.lastWriteNanos();
+        if (in == null) {
+            return written;
+        }
+        long read = in.lastReadNanos();
+        return read - written > 0 ? read : written;
+    }
+
+    /** A ping frame (server frames are unmasked), unless the session is closing: never after our close frame. */
+    void ping(java.nio.ByteBuffer frame) {
+        if (writer.closeCodeSent() < 0) {
+            writer.write(frame, null);
         }
     }
 
@@ -115,6 +141,9 @@ public final class WebSocketUpgradeHandler implements GracefulUpgradeHandler {
 
     @Override
     public void destroy() {
+        if (pings != null) {
+            pings.remove(this);
+        }
         try {
             tyrus.destroy();
         } finally {
