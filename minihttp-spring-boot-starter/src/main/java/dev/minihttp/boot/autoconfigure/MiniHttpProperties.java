@@ -196,6 +196,12 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
          */
         private Duration pingInterval = Duration.ofSeconds(0);
 
+        /**
+         * Whether permessage-deflate (RFC 7692) is negotiated when a client offers it, as Tomcat
+         * and Jetty do. A session's zlib state is made when it first sends or receives a message.
+         */
+        private boolean compression = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -218,6 +224,14 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        public boolean isCompression() {
+            return compression;
+        }
+
+        public void setCompression(boolean compression) {
+            this.compression = compression;
         }
 
         public Duration getPingInterval() {

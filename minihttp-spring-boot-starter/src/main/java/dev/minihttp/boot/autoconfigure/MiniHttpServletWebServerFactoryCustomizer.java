@@ -52,6 +52,7 @@ public class MiniHttpServletWebServerFactoryCustomizer
         factory.setWebSocket(properties.getWebsocket().isEnabled(),
                 (int) properties.getWebsocket().getMaxMessageSize().toBytes());
         factory.setWebSocketPingInterval(properties.getWebsocket().getPingInterval());
+        factory.setWebSocketCompression(properties.getWebsocket().isCompression());
         addAdditionalPorts(factory);
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",

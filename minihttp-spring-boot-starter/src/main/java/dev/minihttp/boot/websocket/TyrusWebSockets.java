@@ -27,25 +27,28 @@ public final class TyrusWebSockets implements ServletContainerInitializer {
     private final int maxMessageSize;
     private final WebSocketStats stats;
     private final Duration pingInterval;
+    private final boolean compression;
 
     /**
      * @param maxMessageSize the largest message (and frame) accepted; larger ones close the session with 1009
      * @param stats          where sessions, messages and closes are counted
      * @param pingInterval   a session quiet for this long is pinged; zero for never
+     * @param compression    whether permessage-deflate (RFC 7692) is negotiated when a client offers it
      */
-    public TyrusWebSockets(int maxMessageSize, WebSocketStats stats, Duration pingInterval) {
+    public TyrusWebSockets(int maxMessageSize, WebSocketStats stats, Duration pingInterval, boolean compression) {
         if (pingInterval.isNegative()) {
             throw new IllegalArgumentException("the ping interval must not be negative: " + pingInterval);
         }
         this.maxMessageSize = maxMessageSize;
         this.stats = stats;
         this.pingInterval = pingInterval;
+        this.compression = compression;
     }
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
         MiniHttpServerContainer container = new MiniHttpServerContainer(context.getContextPath(), maxMessageSize, stats,
-                pingInterval);
+                pingInterval, compression);
         context.setAttribute(ServerContainer.class.getName(), container);
         context.addListener(new ServletContextListener() {
             @Override
