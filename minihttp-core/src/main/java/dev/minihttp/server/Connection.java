@@ -817,7 +817,7 @@ final class Connection implements ExchangeCarrier {
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
         if (state == State.SWITCHED) {
-            protocol.shutdown();
+            protocol.shutdown(); // WebSocket: its last words (1001) on a worker; HTTP/2: GOAWAY
             return;
         }
         if (state == State.READING && head == null && !hasPartialHead()) {

@@ -22,6 +22,16 @@ public interface UpgradeHandler {
     void readable(UpgradedConnection connection) throws Exception;
 
     /**
+     * The server shuts down gracefully: write the protocol's last words (a WebSocket close frame
+     * with 1001 Going Away, an HTTP/2 GOAWAY) without waiting for an answer. The connection is
+     * closed when this returns, once what was written is sent; {@link #closed} follows. Runs on a
+     * worker, in order with the other callbacks, before the pool stops taking work. By default
+     * the connection just closes.
+     */
+    default void goingAway(UpgradedConnection connection) throws Exception {
+    }
+
+    /**
      * The last callback: the connection is closed (by the protocol, the client, an I/O error, the
      * upgrade idle timeout, the write timeout or server shutdown). {@code cause} is null for an
      * orderly close. At server shutdown it may run on the thread that stops the server.

@@ -59,6 +59,9 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
     private boolean scheduled;
     private boolean writeScheduled;
     private boolean resubmit;
+    /** Graceful shutdown asked the protocol for its last words ({@link UpgradeHandler#goingAway}); delivered once. */
+    private boolean goingAway;
+    private boolean goingAwayDelivered;
     private final ArrayDeque<Runnable> callbacks = new ArrayDeque<>();
 
     private volatile long lastActivityNanos = System.nanoTime();
@@ -177,10 +180,10 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
         checkTimeouts(now);
     }
 
-    /** An upgraded connection never comes back between requests: a graceful shutdown ends it. */
+    /** An upgraded connection never comes back between requests: a graceful shutdown ends it, after its last words. */
     @Override
     public void shutdown() {
-        connection.closeForShutdown();
+        goingAway();
     }
 
     @Override
@@ -205,6 +208,21 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
             }
             connection.close();
         }
+    }
+
+    /**
+     * Graceful shutdown (the I/O thread, again on every sweep of the drain): the protocol says its
+     * last words on a worker ({@link UpgradeHandler#goingAway}), then the connection closes once
+     * they are sent. Submitted before the pool stops taking work, so the drain waits for it.
+     */
+    void goingAway() {
+        synchronized (lock) {
+            if (closing || goingAway) {
+                return;
+            }
+            goingAway = true;
+        }
+        wake();
     }
 
     /** Called by the connection as it closes (any cause); {@link UpgradeHandler#closed} follows on a worker. */
@@ -256,6 +274,7 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
     /** The pool refused the task: keep the work for the sweep, or, when the server stops taking work, end it here. */
     private void refused(boolean writeLane) {
         boolean deliverClosedHere;
+        boolean closeHere;
         synchronized (lock) {
             if (writeLane) {
                 writeScheduled = false;
@@ -263,11 +282,15 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
                 scheduled = false;
             }
             deliverClosedHere = !writeLane && closing && server.isDraining();
+            closeHere = !writeLane && !closing && goingAway && !goingAwayDelivered && server.isDraining();
             if (!deliverClosedHere) {
                 resubmit = true;
             }
         }
-        if (deliverClosedHere) {
+        if (closeHere) {
+            // No worker will say the protocol's last words: the connection just closes, as before 1001 existed.
+            connection.closeUpgradedFromAnyThread();
+        } else if (deliverClosedHere) {
             // The pool takes no more work (shutdown): the handler still hears that its connection is gone.
             deliverClosedInline();
         } else {
@@ -279,7 +302,11 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
         if (closedDelivered) {
             return false;
         }
-        return !openedDelivered || closing || readableLocked();
+        return !openedDelivered || closing || goingAwayPendingLocked() || readableLocked();
+    }
+
+    private boolean goingAwayPendingLocked() {
+        return goingAway && !goingAwayDelivered && !closing;
     }
 
     /**
@@ -290,7 +317,7 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
         return demanded && ((input != null && input.hasRemaining()) || endOfInput);
     }
 
-    private enum Step { OPENED, READABLE, CLOSED, NONE }
+    private enum Step { OPENED, GOING_AWAY, READABLE, CLOSED, NONE }
 
     private void runCallbacks() throws Exception {
         for (int i = 0; i < CALLBACKS_PER_TASK; i++) {
@@ -302,6 +329,9 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
                 } else if (!openedDelivered) {
                     openedDelivered = true;
                     step = Step.OPENED;
+                } else if (goingAwayPendingLocked()) {
+                    goingAwayDelivered = true;
+                    step = Step.GOING_AWAY;
                 } else if (readableLocked()) {
                     // Before closed: the client's last bytes (a WebSocket close frame) come before the end.
                     demanded = false;
@@ -322,6 +352,13 @@ final class Upgraded implements UpgradedConnection, ConnectionProtocol {
             try {
                 switch (step) {
                     case OPENED -> handler.opened(this);
+                    case GOING_AWAY -> {
+                        try {
+                            handler.goingAway(this);
+                        } finally {
+                            close(); // what it wrote goes out first
+                        }
+                    }
                     case READABLE -> handler.readable(this);
                     case CLOSED -> handler.closed(this, cause);
                     default -> throw new IllegalStateException(step.name());

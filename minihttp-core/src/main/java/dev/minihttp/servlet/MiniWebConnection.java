@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * which hands the application's {@link HttpUpgradeHandler} this {@link WebConnection}. Its streams
  * are non-blocking ({@link UpgradeInputStream}, {@link UpgradeOutputStream}); their listeners run
  * on workers, one callback at a time per connection, only when bytes or room are there.
- * {@link HttpUpgradeHandler#destroy()} runs once the connection is closed, whoever closed it.
+ * {@link HttpUpgradeHandler#destroy()} runs once the connection is closed, whoever closed it; a
+ * {@link GracefulUpgradeHandler} hears a graceful shutdown first.
  */
 final class MiniWebConnection implements WebConnection, UpgradeHandler {
 
@@ -45,6 +46,13 @@ final class MiniWebConnection implements WebConnection, UpgradeHandler {
     @Override
     public void readable(UpgradedConnection upgraded) {
         input.onReadable();
+    }
+
+    @Override
+    public void goingAway(UpgradedConnection upgraded) {
+        if (handler instanceof GracefulUpgradeHandler graceful) {
+            withContextClassLoader(graceful::goingAway);
+        }
     }
 
     @Override

@@ -37,8 +37,11 @@ class UpgradeTest {
 
     static final List<String> events = new CopyOnWriteArrayList<>();
 
-    /** Echoes what it reads, reading only while it can write: a slow reader slows the sender down. */
-    public static final class Echo implements HttpUpgradeHandler {
+    /**
+     * Echoes what it reads, reading only while it can write: a slow reader slows the sender down.
+     * Says "going away" when the server shuts down gracefully.
+     */
+    public static final class Echo implements GracefulUpgradeHandler {
         private WebConnection connection;
         private ServletInputStream in;
         private ServletOutputStream out;
@@ -101,6 +104,18 @@ class UpgradeTest {
                     }
                     return;
                 }
+            }
+        }
+
+        @Override
+        public synchronized void goingAway() {
+            events.add("going away on " + Thread.currentThread().getName());
+            try {
+                if (out.isReady()) {
+                    out.write("going away\n".getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                events.add("going away failed: " + e);
             }
         }
 
@@ -265,16 +280,21 @@ class UpgradeTest {
     }
 
     @Test
-    void gracefulShutdownClosesAnUpgradedConnection() throws Exception {
+    void gracefulShutdownLetsTheProtocolSayGoodbyeThenClosesTheConnection() throws Exception {
         start(ServerOptions.builder().workerThreads(2));
         try (RawConnection client = new RawConnection(server.server.port())) {
             client.send(UPGRADE + "x\n");
             assertThat(client.readHead()).startsWith("HTTP/1.1 101 ");
             assertThat(read(client, 2)).isEqualTo("x\n");
             assertThat(server.server.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+            // The handler's last words (a WebSocket's 1001 close frame) arrive before the close.
+            assertThat(read(client, 11)).isEqualTo("going away\n");
             assertThat(client.isClosedByServer()).isTrue();
         }
         Eventually.await("destroy at shutdown", () -> events.contains("destroy"), () -> events);
+        assertThat(events).filteredOn(e -> e.startsWith("going away on minihttp-worker-")).hasSize(1);
+        assertThat(events.indexOf("destroy")).isGreaterThan(events.indexOf(
+                events.stream().filter(e -> e.startsWith("going away")).findFirst().orElseThrow()));
     }
 
     /** Repeated: a stop right after the 101 may come before the switch happened on the I/O thread. */

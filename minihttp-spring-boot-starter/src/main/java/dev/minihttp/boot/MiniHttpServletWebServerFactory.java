@@ -54,6 +54,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     private boolean allowTrace;
     private boolean webSocketEnabled = true;
     private int webSocketMaxMessageSize = 1024 * 1024;
+    private Duration webSocketPingInterval = Duration.ZERO;
+    private boolean webSocketCompression = true;
     private boolean useForwardHeaders;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private final List<ListenerOptions> additionalListeners = new ArrayList<>();
@@ -94,6 +96,16 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
     public void setWebSocket(boolean enabled, int maxMessageSize) {
         this.webSocketEnabled = enabled;
         this.webSocketMaxMessageSize = maxMessageSize;
+    }
+
+    /** A WebSocket session quiet for this long is pinged by the server; zero (the default) for never. */
+    public void setWebSocketPingInterval(Duration pingInterval) {
+        this.webSocketPingInterval = pingInterval;
+    }
+
+    /** Whether permessage-deflate (RFC 7692) is negotiated when a WebSocket client offers it; on by default. */
+    public void setWebSocketCompression(boolean compression) {
+        this.webSocketCompression = compression;
     }
 
     public void setAllowTrace(boolean allowTrace) {
@@ -236,7 +248,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         container.cookieSameSite(sameSiteFor(container));
         if (webSockets != null) {
             // Before the application's initializers: the ServerContainer attribute is there when Spring looks.
-            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSockets));
+            container.addInitializer(WebSocketSupport.initializer(webSocketMaxMessageSize, webSockets, webSocketPingInterval,
+                    webSocketCompression));
         }
         container.addInitializer((classes, context) -> {
             for (ServletContextInitializer initializer : ServletContextInitializers.from(settings, initializers)) {
@@ -308,8 +321,9 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
 
     /** Touches Tyrus's classes only when they are there (the app may have excluded Tyrus). */
     private static final class WebSocketSupport {
-        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, WebSocketStats stats) {
-            return new TyrusWebSockets(maxMessageSize, stats);
+        static jakarta.servlet.ServletContainerInitializer initializer(int maxMessageSize, WebSocketStats stats,
+                                                                       Duration pingInterval, boolean compression) {
+            return new TyrusWebSockets(maxMessageSize, stats, pingInterval, compression);
         }
     }
 }

@@ -30,7 +30,8 @@ class ConfigurationMetadataTest {
                 "minihttp.max-headers", "minihttp.max-keep-alive-requests", "minihttp.virtual-threads",
                 "minihttp.access-log.enabled", "minihttp.allow-trace", "minihttp.reserved-lane.threads",
                 "minihttp.reserved-lane.queue-capacity", "minihttp.reserved-lane.paths", "minihttp.additional-ports",
-                "minihttp.websocket.enabled", "minihttp.websocket.max-message-size", "minihttp.websocket.idle-timeout");
+                "minihttp.websocket.enabled", "minihttp.websocket.max-message-size", "minihttp.websocket.idle-timeout",
+                "minihttp.websocket.ping-interval", "minihttp.websocket.compression");
         for (String name : expected) {
             assertThat(properties).as(name).containsKey(name);
             assertThat(properties.get(name).hasNonNull("description")).as(name + " description").isTrue();

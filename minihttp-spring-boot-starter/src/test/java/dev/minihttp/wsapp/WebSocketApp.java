@@ -52,6 +52,14 @@ public class WebSocketApp {
 
     /** Echoes text; "whoami" answers with the session's principal and a handshake attribute. */
     public static class EchoHandler extends TextWebSocketHandler {
+        /** How sessions ended, as the handler heard it (the shutdown test reads it). */
+        public static final java.util.concurrent.BlockingQueue<CloseStatus> closes = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+            closes.add(status);
+        }
+
         @Override
         protected void handleTextMessage(WebSocketSession session, TextMessage message) throws Exception {
             if (message.getPayload().equals("whoami")) {

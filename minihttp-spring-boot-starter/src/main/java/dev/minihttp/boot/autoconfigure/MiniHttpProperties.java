@@ -188,6 +188,20 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
          */
         private Duration idleTimeout = Duration.ofMinutes(10);
 
+        /**
+         * The server pings a session that has been quiet (no byte either way) for this long, from
+         * one scheduler thread, never a worker: it keeps NAT and proxy mappings alive and finds
+         * clients that vanished. 0 (the default, as on Tomcat and Jetty) sends none; STOMP and
+         * SockJS have heartbeats of their own.
+         */
+        private Duration pingInterval = Duration.ofSeconds(0);
+
+        /**
+         * Whether permessage-deflate (RFC 7692) is negotiated when a client offers it, as Tomcat
+         * and Jetty do. A session's zlib state is made when it first sends or receives a message.
+         */
+        private boolean compression = true;
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -210,6 +224,22 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
 
         public void setIdleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+        }
+
+        public boolean isCompression() {
+            return compression;
+        }
+
+        public void setCompression(boolean compression) {
+            this.compression = compression;
+        }
+
+        public Duration getPingInterval() {
+            return pingInterval;
+        }
+
+        public void setPingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
         }
     }
 
@@ -324,6 +354,10 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         if (p.websocket.idleTimeout == null || p.websocket.idleTimeout.isNegative()) {
             rejected.reject("minihttp.websocket.idle-timeout", p.websocket.idleTimeout, "invalid",
                     "minihttp.websocket.idle-timeout must not be negative, was " + p.websocket.idleTimeout);
+        }
+        if (p.websocket.pingInterval == null || p.websocket.pingInterval.isNegative()) {
+            rejected.reject("minihttp.websocket.ping-interval", p.websocket.pingInterval, "invalid",
+                    "minihttp.websocket.ping-interval must not be negative, was " + p.websocket.pingInterval);
         }
         atLeast(rejected, "minihttp.reserved-lane.queue-capacity", p.reservedLane.queueCapacity, 0);
         if (p.reservedLane.paths != null) {

@@ -51,6 +51,8 @@ public class MiniHttpServletWebServerFactoryCustomizer
         factory.setAllowTrace(properties.isAllowTrace());
         factory.setWebSocket(properties.getWebsocket().isEnabled(),
                 (int) properties.getWebsocket().getMaxMessageSize().toBytes());
+        factory.setWebSocketPingInterval(properties.getWebsocket().getPingInterval());
+        factory.setWebSocketCompression(properties.getWebsocket().isCompression());
         addAdditionalPorts(factory);
         factory.setUseForwardHeaders(useForwardHeaders());
         factory.setShutdownTimeout(environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase",

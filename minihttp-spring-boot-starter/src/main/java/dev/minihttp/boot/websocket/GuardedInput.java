@@ -19,6 +19,7 @@ final class GuardedInput extends ServletInputStream {
     private final FrameGuard guard;
     private final Violation onViolation;
     private volatile boolean refused;
+    private volatile long lastReadNanos = System.nanoTime();
 
     GuardedInput(ServletInputStream delegate, FrameGuard guard, Violation onViolation) {
         this.delegate = delegate;
@@ -35,6 +36,7 @@ final class GuardedInput extends ServletInputStream {
         if (n <= 0) {
             return n;
         }
+        lastReadNanos = System.nanoTime();
         int allowed = guard.inspect(buffer, offset, n);
         if (allowed == FrameGuard.OK) {
             return n;
@@ -42,6 +44,11 @@ final class GuardedInput extends ServletInputStream {
         refused = true;
         onViolation.closeWith(guard.violation());
         return allowed;
+    }
+
+    /** When bytes last came from the client (a pong too). */
+    long lastReadNanos() {
+        return lastReadNanos;
     }
 
     @Override

@@ -27,6 +27,7 @@ final class ServletFrameWriter extends Writer implements WriteListener {
     private boolean listening;
     private boolean failed;
     private volatile int closeCodeSent = -1;
+    private volatile long lastWriteNanos = System.nanoTime();
 
     /** The upgraded connection is there (before Tyrus's endpoint can send anything from onOpen). */
     synchronized void connected(WebConnection webConnection) throws IOException {
@@ -86,7 +87,13 @@ final class ServletFrameWriter extends Writer implements WriteListener {
         return closeCodeSent;
     }
 
+    /** When a frame last went to the connection's output. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
     private void send(ByteBuffer buffer, CompletionHandler<ByteBuffer> completionHandler) {
+        lastWriteNanos = System.nanoTime();
         try {
             if (buffer.hasArray()) {
                 out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());

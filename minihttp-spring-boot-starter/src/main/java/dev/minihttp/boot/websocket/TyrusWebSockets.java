@@ -4,7 +4,10 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.websocket.server.ServerContainer;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -23,20 +26,36 @@ public final class TyrusWebSockets implements ServletContainerInitializer {
 
     private final int maxMessageSize;
     private final WebSocketStats stats;
+    private final Duration pingInterval;
+    private final boolean compression;
 
     /**
      * @param maxMessageSize the largest message (and frame) accepted; larger ones close the session with 1009
      * @param stats          where sessions, messages and closes are counted
+     * @param pingInterval   a session quiet for this long is pinged; zero for never
+     * @param compression    whether permessage-deflate (RFC 7692) is negotiated when a client offers it
      */
-    public TyrusWebSockets(int maxMessageSize, WebSocketStats stats) {
+    public TyrusWebSockets(int maxMessageSize, WebSocketStats stats, Duration pingInterval, boolean compression) {
+        if (pingInterval.isNegative()) {
+            throw new IllegalArgumentException("the ping interval must not be negative: " + pingInterval);
+        }
         this.maxMessageSize = maxMessageSize;
         this.stats = stats;
+        this.pingInterval = pingInterval;
+        this.compression = compression;
     }
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
-        MiniHttpServerContainer container = new MiniHttpServerContainer(context.getContextPath(), maxMessageSize, stats);
+        MiniHttpServerContainer container = new MiniHttpServerContainer(context.getContextPath(), maxMessageSize, stats,
+                pingInterval, compression);
         context.setAttribute(ServerContainer.class.getName(), container);
+        context.addListener(new ServletContextListener() {
+            @Override
+            public void contextDestroyed(ServletContextEvent event) {
+                container.destroyed();
+            }
+        });
         FilterRegistration.Dynamic filter = context.addFilter("minihttpWebSocketUpgrade", new WebSocketUpgradeFilter(container));
         filter.setAsyncSupported(true);
         filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");

@@ -47,8 +47,14 @@ final class WebSocketHandshake {
                 .build();
         Map<String, List<String>> headers = context.getHeaders();
         for (String name : Collections.list(request.getHeaderNames())) {
+            boolean extensions = name.equalsIgnoreCase("Sec-WebSocket-Extensions");
             for (String value : Collections.list(request.getHeaders(name))) {
-                headers.computeIfAbsent(name, n -> new java.util.ArrayList<>()).addAll(Utils.parseHeaderValue(value.trim()));
+                List<String> values = Utils.parseHeaderValue(value.trim());
+                if (extensions) {
+                    // An offer we cannot honour is left out, so that Tyrus negotiates the next one (or none).
+                    values = values.stream().filter(container::offerAcceptable).toList();
+                }
+                headers.computeIfAbsent(name, n -> new java.util.ArrayList<>()).addAll(values);
             }
         }
         TyrusUpgradeResponse answer = new TyrusUpgradeResponse();
@@ -67,8 +73,8 @@ final class WebSocketHandshake {
         TyrusHttpUpgradeHandler tyrus = new TyrusHttpUpgradeHandler();
         tyrus.setIncomingBufferSize(container.incomingBufferSize());
         ServletFrameWriter writer = new ServletFrameWriter();
-        tyrus.preInit(upgrade, writer, request.getUserPrincipal() != null);
-        handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats());
+        tyrus.preInit(handler.keepingConnection(upgrade), writer, request.getUserPrincipal() != null);
+        handler.prepare(tyrus, writer, container.maxMessageSize(), container.stats(), container.idlePings());
         response.setStatus(answer.getStatus());
         copyHeaders(answer, response);
         return Outcome.UPGRADED;
