@@ -31,7 +31,9 @@ class ConfigurationMetadataTest {
                 "minihttp.access-log.enabled", "minihttp.allow-trace", "minihttp.reserved-lane.threads",
                 "minihttp.reserved-lane.queue-capacity", "minihttp.reserved-lane.paths", "minihttp.additional-ports",
                 "minihttp.websocket.enabled", "minihttp.websocket.max-message-size", "minihttp.websocket.idle-timeout",
-                "minihttp.websocket.ping-interval", "minihttp.websocket.compression");
+                "minihttp.websocket.ping-interval", "minihttp.websocket.compression",
+                "minihttp.http2.max-concurrent-streams", "minihttp.http2.initial-window-size",
+                "minihttp.http2.max-resets-per-second", "minihttp.http2.max-control-frames-per-second");
         for (String name : expected) {
             assertThat(properties).as(name).containsKey(name);
             assertThat(properties.get(name).hasNonNull("description")).as(name + " description").isTrue();

@@ -257,7 +257,7 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
     public static class Http2 {
 
         /** SETTINGS_MAX_CONCURRENT_STREAMS: streams one connection may have open (Tomcat's and Jetty's default). */
-        private int maxConcurrentStreams = dev.minihttp.server.Http2Options.DEFAULT_MAX_CONCURRENT_STREAMS;
+        private int maxConcurrentStreams = 100; // Http2Options.DEFAULT_MAX_CONCURRENT_STREAMS, a literal for the metadata
 
         /** SETTINGS_INITIAL_WINDOW_SIZE: request body bytes a client may send on a stream before the server opens its window. */
         private DataSize initialWindowSize = DataSize.ofBytes(65_535);
