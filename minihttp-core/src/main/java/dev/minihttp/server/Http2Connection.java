@@ -322,7 +322,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         } catch (HpackException e) {
             throw Http2Exception.connectionError(ErrorCode.COMPRESSION_ERROR, e.getMessage());
         }
-        if (streams.size() >= limits.maxConcurrentStreams()) {
+        if (streams.size() >= limits.maxConcurrentStreams() && openStreams() >= limits.maxConcurrentStreams()) {
             server.counters.http2.refused.increment();
             throw Http2Exception.streamError(streamId, ErrorCode.REFUSED_STREAM, "over SETTINGS_MAX_CONCURRENT_STREAMS");
         }
@@ -898,9 +898,21 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         return connection.sslSession();
     }
 
-    /** Streams open now, for tests and stats. I/O thread. */
-    int openStreams() {
-        return streams.size();
+    /**
+     * Streams that count against SETTINGS_MAX_CONCURRENT_STREAMS (RFC 9113 5.1.2): not those closed
+     * both ways whose removal is still queued on the loop (see {@link #streamEnded}). The client
+     * may open its next stream the moment it reads an END_STREAM, before that removal ran; they
+     * are not removed here, as the worker that sent the END_STREAM may still be writing from the
+     * stream's response buffer. I/O thread.
+     */
+    private int openStreams() {
+        int open = 0;
+        for (Http2Stream stream : streams.values()) {
+            if (!(stream.localClosed && (stream.remoteClosed || stream.reset))) {
+                open++;
+            }
+        }
+        return open;
     }
 
     /** Decoded request fields into the validator; the first malformed one is kept for after the block. */

@@ -78,6 +78,9 @@ final class Http2Writer {
         try {
             checkOpen(stream);
             ByteBuffer encoded = encode(stream.id, status, fields, endStream);
+            if (endStream) {
+                endingLocally(stream);
+            }
             output.write(encoded, false);
             if (endStream) {
                 ended(stream);
@@ -116,6 +119,7 @@ final class Http2Writer {
                 if (all && endStream) {
                     // all of it went: the usual case, one gathering write with END_STREAM on the last frame
                     if (!endOnData) {
+                        endingLocally(stream);
                         output.write(encode(stream.id, 0, trailers, true), false);
                     }
                     ended(stream);
@@ -378,6 +382,9 @@ final class Http2Writer {
         long total = remaining(parts);
         int allowed = (int) Math.min(total, Math.max(0, Math.min(stream.sendWindow.size(), connectionWindow.size())));
         boolean all = allowed == total;
+        if (endStream && all) {
+            endingLocally(stream);
+        }
         if (total == 0 || allowed <= 0) {
             ByteBuffer end = null;
             if (total == 0 && endStream) {
@@ -441,6 +448,7 @@ final class Http2Writer {
             stream.lastProgressNanos = System.nanoTime();
         }
         if (stream.endQueued && !stream.localClosed) {
+            endingLocally(stream);
             HttpHeaders trailers = stream.queuedTrailers;
             if (trailers != null && !trailers.isEmpty()) {
                 output.write(encode(stream.id, 0, trailers, true), false);
@@ -551,6 +559,15 @@ final class Http2Writer {
         if (closed || stream.reset) {
             throw new ClientAbortException("stream " + stream.id + " was reset or its connection closed");
         }
+    }
+
+    /**
+     * Marks the stream closed on our side before the frame carrying END_STREAM is written: the
+     * client may read it and open its next stream at once, and that HEADERS must not find this one
+     * still counted against SETTINGS_MAX_CONCURRENT_STREAMS (h2load -m 100 does exactly that).
+     */
+    private static void endingLocally(Http2Stream stream) {
+        stream.localClosed = true;
     }
 
     private void ended(Http2Stream stream) {
