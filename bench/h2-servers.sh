@@ -370,7 +370,7 @@ attack_run() { # name seconds: normal traffic with the attacker beside it
     local streams conns goaways codes asecs
     asecs=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$summary")
     streams=$(sed -n 's/.* streams=\([0-9]*\).*/\1/p' <<<"$summary")
-    [[ -z "$streams" || -z "$asecs" ]] || streams=$(awk -v n="$streams" -v t="$asecs" 'BEGIN { printf "%.0f", t > 0 ? n / t : 0 }')
+    [[ -z "$streams" || -z "$asecs" ]] || streams=$(awk -v n="$streams" -v t="$asecs" 'BEGIN { printf "%.0f", (t > 0 ? n / t : 0) }')
     conns=$(sed -n 's/.* connections=\([0-9]*\).*/\1/p' <<<"$summary")
     goaways=$(sed -n 's/.* goaways=\([0-9]*\).*/\1/p' <<<"$summary")
     codes=$(sed -n 's/.* codes=\([^ ]*\).*/\1/p' <<<"$summary" | tr ',' ' ')
