@@ -6,6 +6,9 @@ import dev.minihttp.http.HttpHeaders;
 import dev.minihttp.http.HttpParseException;
 import dev.minihttp.http.RequestHead;
 import dev.minihttp.http.RequestHeadParser;
+import dev.minihttp.http2.Http2Exception;
+import dev.minihttp.http2.Http2Settings;
+import dev.minihttp.http2.Preface;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -38,9 +41,10 @@ import org.slf4j.LoggerFactory;
  *   │          ▼
  *   └──────  CLOSED   (also from any state: stop(), I/O error, write/idle/head timeout)
  *
- *   DISPATCHED ──(101 and Response.upgrade: the exchange completes)──► UPGRADED
- *   UPGRADED: the bytes are the {@link UpgradeHandler}'s, through {@link Upgraded}; it closes
- *             (protocol close: flush, LINGERING; else CLOSED) and never goes back to READING
+ *   DISPATCHED ──(101 and Response.upgrade: the exchange completes)──► SWITCHED (Upgraded)
+ *   READING ──(HTTP/2: ALPN h2, the prior-knowledge preface, or Upgrade: h2c)──► SWITCHED (Http2Connection)
+ *   SWITCHED: the bytes are the {@link ConnectionProtocol}'s; it closes (protocol close: flush,
+ *             LINGERING; else CLOSED) and never goes back to READING
  * </pre>
  *
  * Writing is not a state: a worker writes while the exchange runs, and whatever the socket did
@@ -52,15 +56,17 @@ import org.slf4j.LoggerFactory;
  * response buffer are borrowed from the loop's {@link LoopPool}s when a request starts arriving
  * (or is dispatched) and given back once it no longer needs them; the read buffer is the loop's.
  */
-final class Connection {
+final class Connection implements ExchangeCarrier {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SWITCHING_TO_H2C =
+            "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
     private static final int MAX_PIPELINED_BYTES = 64 * 1024;
 
-    enum State { READING, DISPATCHED, UPGRADED, LINGERING, CLOSED }
+    enum State { READING, DISPATCHED, SWITCHED, LINGERING, CLOSED }
 
     final long id;
     private final MiniHttpServer server;
@@ -87,7 +93,11 @@ final class Connection {
     private boolean inputClosed;
     private byte[] responseBuffer;
     /** Set once the connection switched protocols: its reads, timeouts and close go there. */
-    private volatile Upgraded upgraded;
+    private volatile ConnectionProtocol protocol;
+    /** Whether the first bytes were looked at for HTTP/2 (ALPN h2, or the prior-knowledge preface). */
+    private boolean protocolChosen;
+    /** The first bytes of a cleartext connection while they may still be the start of the HTTP/2 preface. */
+    private ByteBuffer prefaceProbe;
 
     private final long acceptedNanos;
     private long idleSinceNanos;
@@ -115,16 +125,19 @@ final class Connection {
         transport.whenTasksDone(() -> loop.execute(this::resumeAfterTasks));
     }
 
-    InetSocketAddress remoteAddress() {
+    @Override
+    public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
-    InetSocketAddress localAddress() {
+    @Override
+    public InetSocketAddress localAddress() {
         return localAddress;
     }
 
     /** The TLS session, or null on a cleartext listener (and before the handshake completes). */
-    javax.net.ssl.SSLSession sslSession() {
+    @Override
+    public javax.net.ssl.SSLSession sslSession() {
         return transport.session();
     }
 
@@ -132,11 +145,49 @@ final class Connection {
         return transport.hasBufferedInput();
     }
 
+    // ---- ExchangeCarrier: one HTTP/1.1 exchange at a time ----------------------------------------
+
+    @Override
+    public long connectionId() {
+        return id;
+    }
+
+    @Override
+    public ResponseBody newResponseBody(Exchange exchange) {
+        return new Http1ResponseBody(exchange, output, server.options().responseBufferSize(), responseBuffer());
+    }
+
+    @Override
+    public void refuseExchange(String message) {
+        try {
+            byte[] response = ErrorResponse.encode(503, message, retryAfter(), server.options().serverHeader());
+            output.write(ByteBuffer.wrap(response), false);
+        } catch (IOException clientGone) {
+            log.debug("Could not send 503 on connection {}: {}", id, clientGone.toString());
+        }
+        exchangeFinished(false);
+    }
+
+    @Override
+    public void abortExchange() {
+        closeFromAnyThread();
+    }
+
+    @Override
+    public boolean isOutputReady() {
+        return output.isReady();
+    }
+
+    @Override
+    public void whenOutputReady(Runnable callback) {
+        output.whenReady(callback);
+    }
+
     // ---- reading (I/O thread) ----------------------------------------------------------------
 
     void onReadable(ByteBuffer buffer) throws IOException {
-        if (state == State.UPGRADED) {
-            upgraded.onReadable(buffer);
+        if (state == State.SWITCHED) {
+            protocol.onReadable(buffer);
             if (transport.hasBufferedOutput()) {
                 addWriteInterest(); // TLS answering a post-handshake message (a key update)
             }
@@ -184,11 +235,120 @@ final class Connection {
             return;
         }
         if (state == State.READING) {
+            if (!protocolChosen) {
+                buffer = chooseProtocol(buffer);
+                if (buffer == null) {
+                    return; // HTTP/2 now, or the preface is not decided yet
+                }
+            }
             process(buffer);
         }
         if (state == State.DISPATCHED && buffer.hasRemaining()) {
             keepPipelined(buffer);
         }
+    }
+
+    /**
+     * HTTP/2 or HTTP/1.1, from the first bytes: ALPN has decided on a TLS connection; on a
+     * cleartext one the HTTP/2 preface does. Returns the bytes to parse as HTTP/1.1, or null when
+     * the connection switched to HTTP/2 or the bytes so far may still be the preface.
+     */
+    private ByteBuffer chooseProtocol(ByteBuffer buffer) {
+        if (!server.options().http2().enabled()) {
+            protocolChosen = true;
+            return buffer;
+        }
+        String alpn = transport.applicationProtocol();
+        if (alpn != null) {
+            protocolChosen = true;
+            if (alpn.equals("h2")) {
+                switchToHttp2(buffer);
+                return null;
+            }
+            return buffer;
+        }
+        ByteBuffer bytes = buffer;
+        if (prefaceProbe != null) {
+            bytes = ByteBuffer.allocate(prefaceProbe.remaining() + buffer.remaining());
+            bytes.put(prefaceProbe).put(buffer).flip();
+            prefaceProbe = null;
+        }
+        switch (Preface.match(bytes)) {
+            case PREFACE -> {
+                protocolChosen = true;
+                switchToHttp2(bytes);
+                return null;
+            }
+            case NEEDS_MORE -> {
+                prefaceProbe = ByteBuffer.allocate(bytes.remaining());
+                prefaceProbe.put(bytes).flip();
+                return null;
+            }
+            default -> {
+                protocolChosen = true;
+                return bytes;
+            }
+        }
+    }
+
+    /** HTTP/2 from the first byte (ALPN h2 or the prior-knowledge preface): {@code received} starts with the preface. */
+    private void switchToHttp2(ByteBuffer received) {
+        releaseDecoders();
+        Http2Connection http2 = new Http2Connection(server, loop, this, transport, output);
+        protocol = http2;
+        state = State.SWITCHED;
+        http2.start(received);
+    }
+
+    /**
+     * {@code Upgrade: h2c} on a cleartext connection (RFC 7540 3.2), with exactly one valid
+     * {@code HTTP2-Settings} and both named in {@code Connection}: the settings, else null (the
+     * request is then served as HTTP/1.1, which the RFC allows).
+     */
+    private Http2Settings h2cUpgrade(RequestHead request) {
+        if (!server.options().http2().enabled() || transport.applicationProtocol() != null
+                || !request.headers().containsToken("Upgrade", "h2c")
+                || !request.headers().containsToken("Connection", "Upgrade")
+                || !request.headers().containsToken("Connection", "HTTP2-Settings")) {
+            return null;
+        }
+        java.util.List<String> values = request.headers().getAll("HTTP2-Settings");
+        if (values.size() != 1) {
+            return null;
+        }
+        try {
+            byte[] payload = java.util.Base64.getUrlDecoder().decode(values.get(0).strip());
+            return Http2Settings.parse(ByteBuffer.wrap(payload), 0, payload.length);
+        } catch (IllegalArgumentException | Http2Exception e) {
+            return null;
+        }
+    }
+
+    /** Answers 101 and goes on in HTTP/2, the request that asked becoming stream 1; {@code rest} is the client's next bytes. */
+    private void upgradeToH2c(RequestHead request, RequestBody requestBody, HttpHeaders trailers, Http2Settings settings,
+            ByteBuffer rest) {
+        requestCount++;
+        head = null;
+        body = null;
+        releaseDecoders();
+        try {
+            output.write(ByteBuffer.wrap(SWITCHING_TO_H2C), false);
+        } catch (IOException e) {
+            if (requestBody != null) {
+                requestBody.release();
+            }
+            close();
+            return;
+        }
+        Http2Connection http2 = new Http2Connection(server, loop, this, transport, output);
+        protocol = http2;
+        state = State.SWITCHED;
+        ByteBuffer received = null;
+        if (rest != null && rest.hasRemaining()) {
+            received = ByteBuffer.allocate(rest.remaining());
+            received.put(rest).flip();
+        }
+        http2.startFromUpgrade(request, requestBody, trailers == null ? new HttpHeaders(0) : trailers, settings, received);
     }
 
     /**
@@ -230,13 +390,13 @@ final class Connection {
                         return;
                     }
                     if (bodyComplete()) {
-                        dispatch(null);
+                        dispatchOrUpgrade(null, buffer);
                         return;
                     }
                     continue;
                 }
                 if (readBody(buffer)) {
-                    dispatch(head.framing() == BodyFraming.CHUNKED ? chunkedDecoder.trailers() : null);
+                    dispatchOrUpgrade(head.framing() == BodyFraming.CHUNKED ? chunkedDecoder.trailers() : null, buffer);
                     return;
                 }
             }
@@ -304,6 +464,16 @@ final class Connection {
         return bodyRemaining == 0;
     }
 
+    /** A complete request: to the pool, or, when it asks for h2c, answered over HTTP/2 after a 101. */
+    private void dispatchOrUpgrade(HttpHeaders trailers, ByteBuffer rest) {
+        Http2Settings h2c = h2cUpgrade(head);
+        if (h2c != null) {
+            upgradeToH2c(head, body, trailers, h2c, rest);
+            return;
+        }
+        dispatch(trailers);
+    }
+
     private void dispatch(HttpHeaders trailers) {
         requestCount++;
         RequestHead request = head;
@@ -360,7 +530,8 @@ final class Connection {
     // ---- after the exchange ------------------------------------------------------------------
 
     /** Called from the exchange (any thread) once its response is complete. */
-    void exchangeFinished(boolean keepAlive) {
+    @Override
+    public void exchangeFinished(boolean keepAlive) {
         if (loop.inLoop()) {
             afterExchange(keepAlive);
         } else {
@@ -369,9 +540,10 @@ final class Connection {
     }
 
     /** Called from the exchange (any thread) once its 101 response is complete: the handler takes over. */
-    void exchangeUpgraded(UpgradeHandler handler, String protocol, String path) {
+    @Override
+    public void exchangeUpgraded(UpgradeHandler handler, String protocol, String path) {
         Upgraded next = new Upgraded(server, loop, this, transport, output, handler, protocol, path);
-        upgraded = next; // before the check below: close() then tells it, or the check sees the close
+        this.protocol = next; // before the check below: close() then tells it, or the check sees the close
         if (loop.inLoop()) {
             afterUpgrade(next);
         } else {
@@ -388,7 +560,7 @@ final class Connection {
             next.connectionClosed(null);
             return;
         }
-        state = State.UPGRADED;
+        state = State.SWITCHED;
         ByteBuffer pipelined = leftover;
         leftover = null;
         next.start(pipelined, inputClosed);
@@ -487,6 +659,12 @@ final class Connection {
         if (leftover != null) {
             held.add("leftover");
         }
+        if (prefaceProbe != null) {
+            held.add("prefaceProbe");
+        }
+        if (protocol != null) {
+            protocol.heldBuffers(held);
+        }
         return held;
     }
 
@@ -556,7 +734,11 @@ final class Connection {
             setInterest(key.interestOps() & ~SelectionKey.OP_WRITE);
             if (closeAfterFlush) {
                 linger();
+                return;
             }
+        }
+        if (state == State.SWITCHED) {
+            protocol.onOutputProgress();
         }
     }
 
@@ -576,8 +758,9 @@ final class Connection {
     }
 
     void runOnWorker(Runnable task) {
-        if (upgraded != null) {
-            upgraded.runWriteReady(task); // in the protocol's write lane; retried, never dropped, when the queue is full
+        ConnectionProtocol switched = protocol;
+        if (switched != null) {
+            switched.runWriteReady(task); // in the protocol's write lane; retried, never dropped, when the queue is full
             return;
         }
         try {
@@ -627,7 +810,7 @@ final class Connection {
                     close();
                 }
             }
-            case UPGRADED -> upgraded.checkTimeouts(now);
+            case SWITCHED -> protocol.checkTimeouts(now, draining);
             default -> {
                 // DISPATCHED: the worker owns it; CLOSED: nothing to do
             }
@@ -649,10 +832,8 @@ final class Connection {
 
     /** Graceful shutdown: a connection between requests is closed; one mid-request may finish. */
     void closeIfIdle() {
-        if (state == State.UPGRADED) {
-            // An upgraded connection never comes back between requests: shutdown ends it.
-            closeReason = "shutdown";
-            closeBetweenRequests();
+        if (state == State.SWITCHED) {
+            protocol.shutdown();
             return;
         }
         if (state == State.READING && head == null && !hasPartialHead()) {
@@ -670,6 +851,12 @@ final class Connection {
         } else {
             close();
         }
+    }
+
+    /** A switched protocol that has nothing to finish at shutdown ends the connection (what it sent goes out first). */
+    void closeForShutdown() {
+        closeReason = "shutdown";
+        closeBetweenRequests();
     }
 
     /** From any thread. */
@@ -700,11 +887,12 @@ final class Connection {
             body = null;
         }
         leftover = null;
+        prefaceProbe = null;
         releaseDecoders();
         // Not given back: a worker may still be writing the response into it.
         responseBuffer = null;
-        if (upgraded != null) {
-            upgraded.connectionClosed(null);
+        if (protocol != null) {
+            protocol.connectionClosed();
         }
         loop.removed(this);
     }

@@ -95,6 +95,19 @@ final class ConnectionOutput {
         write(new ByteBuffer[] {buffer}, mayBlock);
     }
 
+    /**
+     * Waits, like a blocking write does, while the unsent bytes are above the high watermark: for a
+     * writer that queued its bytes elsewhere first (an HTTP/2 stream's frames). Not on the I/O thread.
+     */
+    void awaitWritable() throws IOException {
+        lock.lock();
+        try {
+            awaitBelowHighWatermark();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void awaitBelowHighWatermark() throws IOException {
         while (pendingBytes > highWatermark && !closed) {
             try {

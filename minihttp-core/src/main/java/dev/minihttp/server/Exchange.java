@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,7 +29,7 @@ final class Exchange implements WorkerTask {
     private static final byte[] INTERNAL_ERROR = "Internal Server Error\n".getBytes(StandardCharsets.UTF_8);
 
     private final MiniHttpServer server;
-    private final Connection connection;
+    private final ExchangeCarrier carrier;
     private final RequestHead head;
     private final RequestBody requestBody;
     private final HttpHeaders trailers;
@@ -62,18 +61,17 @@ final class Exchange implements WorkerTask {
     /** Set by {@link Response#upgrade}: the protocol that takes the connection once the 101 is out. */
     private volatile UpgradeHandler upgrade;
 
-    Exchange(MiniHttpServer server, Connection connection, RequestHead head, RequestBody requestBody,
+    Exchange(MiniHttpServer server, ExchangeCarrier carrier, RequestHead head, RequestBody requestBody,
              HttpHeaders trailers, boolean lastOnConnection) {
         this.server = server;
-        this.connection = connection;
+        this.carrier = carrier;
         this.head = head;
         this.requestBody = requestBody;
         this.trailers = trailers;
         this.lastOnConnection = lastOnConnection;
         this.requestId = server.nextRequestId();
         this.readyNanos = System.nanoTime();
-        int bufferSize = server.options().responseBufferSize();
-        this.responseBody = new ResponseBody(this, connection.output, bufferSize, connection.responseBuffer());
+        this.responseBody = carrier.newResponseBody(this);
     }
 
     // ---- WorkerTask --------------------------------------------------------------------------
@@ -81,6 +79,12 @@ final class Exchange implements WorkerTask {
     @Override
     public void run() throws Exception {
         queueWaitNanos = System.nanoTime() - readyNanos;
+        if (carrier.isCancelled()) {
+            // The client reset the stream while it waited: running it would be work for nobody
+            // (what a rapid-reset attack counts on).
+            abandon();
+            return;
+        }
         runningOn = Thread.currentThread();
         try {
             try {
@@ -110,12 +114,12 @@ final class Exchange implements WorkerTask {
     private void handOver(boolean keepAlive) {
         UpgradeHandler handler = upgrade;
         if (keepAlive && handler != null && isUpgrading()) {
-            connection.exchangeUpgraded(handler, head.headers().get("Upgrade"), head.path());
+            carrier.exchangeUpgraded(handler, head.headers().get("Upgrade"), head.path());
         } else {
             if (handler != null) {
-                log.debug("Upgrade on connection {} abandoned: the response was {}", connection.id, status);
+                log.debug("Upgrade on connection {} abandoned: the response was {}", carrier.connectionId(), status);
             }
-            connection.exchangeFinished(keepAlive);
+            carrier.exchangeFinished(keepAlive);
         }
     }
 
@@ -164,16 +168,8 @@ final class Exchange implements WorkerTask {
         }
         finished = true;
         responseBody.abandon();
-        try {
-            // The pool's reason is a metric tag; the client hears what it means for it.
-            String text = "shutdown".equals(reason) ? "Server shutting down" : "Server busy, try again later";
-            byte[] message = ErrorResponse.encode(503, text,
-                    Connection.retryAfter(server.options().retryAfterSeconds()), server.options().serverHeader());
-            connection.output.write(ByteBuffer.wrap(message), false);
-        } catch (IOException clientGone) {
-            log.debug("Could not send 503 ({}) on connection {}: {}", reason, connection.id, clientGone.toString());
-        }
-        connection.exchangeFinished(false);
+        // The pool's reason is a metric tag; the client hears what it means for it.
+        carrier.refuseExchange("shutdown".equals(reason) ? "Server shutting down" : "Server busy, try again later");
     }
 
     @Override
@@ -199,8 +195,8 @@ final class Exchange implements WorkerTask {
             try {
                 keepAlive = responseBody.complete();
             } catch (IOException e) {
-                log.debug("Could not complete the response on connection {}: {}", connection.id, e.toString());
-                connection.closeFromAnyThread();
+                log.debug("Could not complete the response on connection {}: {}", carrier.connectionId(), e.toString());
+                carrier.abortExchange();
             } finally {
                 if (ended.compareAndSet(false, true)) {
                     finished = true;
@@ -211,15 +207,22 @@ final class Exchange implements WorkerTask {
         }
     }
 
-    /** Closes the connection without completing the response. */
+    /** Cuts the exchange short without completing the response (HTTP/1.1: closes the connection). */
     void abort() {
+        if (abandon()) {
+            carrier.abortExchange();
+        }
+    }
+
+    /** Ends the exchange without a word to the client; false when it had ended already. */
+    private boolean abandon() {
         if (!ended.compareAndSet(false, true)) {
-            return;
+            return false;
         }
         finished = true;
         responseBody.abandon();
         release();
-        connection.closeFromAnyThread();
+        return true;
     }
 
     void reset() {
@@ -309,22 +312,22 @@ final class Exchange implements WorkerTask {
 
         @Override
         public InetSocketAddress remoteAddress() {
-            return connection.remoteAddress();
+            return carrier.remoteAddress();
         }
 
         @Override
         public InetSocketAddress localAddress() {
-            return connection.localAddress();
+            return carrier.localAddress();
         }
 
         @Override
         public javax.net.ssl.SSLSession sslSession() {
-            return connection.sslSession();
+            return carrier.sslSession();
         }
 
         @Override
         public long connectionId() {
-            return connection.id;
+            return carrier.connectionId();
         }
 
         @Override
@@ -454,7 +457,7 @@ final class Exchange implements WorkerTask {
         public boolean isReady() {
             // Once finished, the connection's output belongs to the next exchange: a leaked
             // response must not report on it.
-            return !finished && connection.output.isReady();
+            return !finished && carrier.isOutputReady();
         }
 
         @Override
@@ -467,7 +470,7 @@ final class Exchange implements WorkerTask {
             // A writer driven by this callback checks isReady() before writing: its writes must
             // not block (isReady() promises that), even when one overshoots the high watermark.
             responseBody.nonBlocking();
-            connection.output.whenReady(callback);
+            carrier.whenOutputReady(callback);
         }
     }
 

@@ -25,23 +25,44 @@ final class Listener {
     /** Where TLS handshakes' delegated tasks run (null: on the I/O thread). */
     private final Executor handshakeTasks;
     private volatile TlsOptions tls;
+    /** Whether HTTP/2 is offered: ALPN then lists {@code h2} first. */
+    private final boolean http2;
 
     private Listener(ListenerOptions options, ServerSocketChannel channel, int port, TlsChannel.Events tlsEvents,
-            Executor handshakeTasks) {
+            Executor handshakeTasks, boolean http2) {
         this.options = options;
         this.channel = channel;
         this.port = port;
         this.tlsEvents = tlsEvents;
         this.handshakeTasks = handshakeTasks;
-        this.tls = options.tls();
+        this.http2 = http2;
+        this.tls = withAlpn(options.tls());
+    }
+
+    /** With HTTP/2 on, {@code h2} is offered first (RFC 9113 3.2), then what the options list, then {@code http/1.1}. */
+    private TlsOptions withAlpn(TlsOptions given) {
+        if (given == null || !http2) {
+            return given;
+        }
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        ids.add("h2");
+        for (String id : given.applicationProtocols()) {
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        if (!ids.contains("http/1.1")) {
+            ids.add("http/1.1");
+        }
+        return given.withApplicationProtocols(ids);
     }
 
     /**
      * Binds the listener's address. A port that is taken throws a {@link BindException} whose
      * message names the port and the listener, so the caller's report says which one clashed.
      */
-    static Listener bind(ListenerOptions options, int backlog, TlsChannel.Events tlsEvents, Executor handshakeTasks)
-            throws IOException {
+    static Listener bind(ListenerOptions options, int backlog, TlsChannel.Events tlsEvents, Executor handshakeTasks,
+            boolean http2) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -57,7 +78,7 @@ final class Listener {
             throw e;
         }
         int bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
-        return new Listener(options, channel, bound, tlsEvents, handshakeTasks);
+        return new Listener(options, channel, bound, tlsEvents, handshakeTasks, http2);
     }
 
     ServerSocketChannel channel() {
@@ -85,7 +106,7 @@ final class Listener {
         if (!isSecure()) {
             throw new IllegalArgumentException("listener '" + name() + "' does not speak TLS");
         }
-        tls = Objects.requireNonNull(replacement, "tls");
+        tls = withAlpn(Objects.requireNonNull(replacement, "tls"));
     }
 
     /** The transport for a connection accepted on this listener. */

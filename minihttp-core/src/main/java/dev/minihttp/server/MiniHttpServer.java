@@ -86,7 +86,8 @@ public final class MiniHttpServer implements AutoCloseable {
             List<Listener> bound = new ArrayList<>();
             try {
                 for (ListenerOptions listenerOptions : options.listeners()) {
-                    bound.add(Listener.bind(listenerOptions, options.acceptBacklog(), tlsHandshakes, handshakeTasks));
+                    bound.add(Listener.bind(listenerOptions, options.acceptBacklog(), tlsHandshakes, handshakeTasks,
+                            options.http2().enabled()));
                 }
             } catch (IOException | RuntimeException e) {
                 bound.forEach(MiniHttpServer::closeQuietly);
@@ -342,7 +343,7 @@ public final class MiniHttpServer implements AutoCloseable {
             return new ServerStats(false, options.workerThreads(), 0, 0, 0, options.queueCapacity(), 0,
                     options.maxConnections(), 0, java.util.Map.of(), 0, 0, 0, List.of(), 0, null, List.of(),
                     ServerStats.LaneStats.off(options.reservedPaths(), options.reservedThreads(),
-                            options.reservedQueueCapacity()), 0);
+                            options.reservedQueueCapacity()), 0, ServerStats.Http2Stats.NONE);
         }
         return new ServerStats(
                 isRunning(),
@@ -363,7 +364,8 @@ public final class MiniHttpServer implements AutoCloseable {
                 counters.lastError(),
                 p.activity(),
                 laneStats(l),
-                counters.upgraded.get());
+                counters.upgraded.get(),
+                counters.http2.snapshot());
     }
 
     private ServerStats.LaneStats laneStats(ReservedLane l) {

@@ -1,60 +1,65 @@
 package dev.minihttp.server;
 
-import dev.minihttp.http.HttpDate;
 import dev.minihttp.http.HttpHeaders;
-import dev.minihttp.http.HttpVersion;
-import dev.minihttp.http.ResponseHeadEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The response body stream and the framing decision behind it. Bytes collect in a buffer until
- * it overflows, {@link #flush()} or {@link #complete()}; the head is written together with the
- * first body bytes, in one gathering write.
+ * The response body stream, whatever protocol carries it: bytes collect in a buffer until it
+ * overflows, {@link #flush()} or {@link #complete()}, and the head goes out together with the
+ * first body bytes. What framing the protocol wraps them in (HTTP/1.1 chunks, HTTP/2 DATA frames)
+ * is the subclass's: it decides the framing in {@link #commit} and writes in {@link #send}.
  *
- * <p>Framing is decided at commit: a declared length wins; a body complete within the buffer
- * gets a Content-Length; otherwise chunked (HTTP/1.1) or close-delimited (HTTP/1.0).
+ * <p>One writer at a time, serialised by {@link #lock}, which the subclass's hooks run under.
  */
-final class ResponseBody extends OutputStream {
+abstract class ResponseBody extends OutputStream {
 
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    protected final Exchange exchange;
+    protected final ReentrantLock lock = new ReentrantLock();
 
-    private final Exchange exchange;
-    private final ConnectionOutput output;
-    private final ReentrantLock lock = new ReentrantLock();
+    protected byte[] buffer;
+    protected int bufferSize;
+    /** Buffered bytes, {@code buffer[0..count)}. */
+    protected int count;
 
-    private byte[] buffer;
-    private int bufferSize;
-    private int count;
-
-    private boolean committed;
-    private boolean completed;
-    private boolean chunked;
-    private boolean suppressBody;
-    private boolean keepAlive;
-    private long declaredLength = -1;
-    private long sent;
-    private Supplier<HttpHeaders> trailers;
+    protected boolean committed;
+    protected boolean completed;
+    protected long declaredLength = -1;
+    /** Body bytes handed to the protocol so far (also those a HEAD response suppresses). */
+    protected long sent;
+    protected Supplier<HttpHeaders> trailers;
     // False once the writer is driven by readiness callbacks (Servlet non-blocking I/O): it checks
     // isReady() before writing and must never be parked in a write, so what the socket does not
     // take is queued (at most one write beyond the high watermark) instead of waited for.
-    private volatile boolean blocking = true;
+    protected volatile boolean blocking = true;
 
-    /** The connection's reusable buffer of the default size; a changed buffer size gets its own array. */
-    private final byte[] connectionBuffer;
+    /** A reusable buffer of the default size (the loop's); a changed buffer size gets its own array. */
+    private final byte[] reusableBuffer;
 
-    ResponseBody(Exchange exchange, ConnectionOutput output, int bufferSize, byte[] connectionBuffer) {
-        this.connectionBuffer = connectionBuffer;
+    ResponseBody(Exchange exchange, int bufferSize, byte[] reusableBuffer) {
         this.exchange = exchange;
-        this.output = output;
         this.bufferSize = bufferSize;
+        this.reusableBuffer = reusableBuffer;
     }
+
+    /**
+     * Decides the framing and prepares the head, which {@link #send} writes before the first body
+     * bytes. {@code whole}: the buffer holds the entire body (the response is completing).
+     */
+    protected abstract void commit(boolean whole);
+
+    /**
+     * Writes the prepared head (if not written yet), the buffered bytes and then {@code extra},
+     * framed, and empties the buffer. {@code last}: the body ends here, so its end (last chunk,
+     * END_STREAM, trailers) goes out too.
+     */
+    protected abstract void send(ByteBuffer extra, boolean last) throws IOException;
+
+    /** Whether the connection may carry another request once this response is complete. */
+    protected abstract boolean keepAlive();
 
     @Override
     public void write(int b) throws IOException {
@@ -74,15 +79,15 @@ final class ResponseBody extends OutputStream {
             }
             if (!committed && count + length <= bufferSize) {
                 if (buffer == null) {
-                    buffer = connectionBuffer != null && connectionBuffer.length == bufferSize
-                            ? connectionBuffer : new byte[bufferSize];
+                    buffer = reusableBuffer != null && reusableBuffer.length == bufferSize
+                            ? reusableBuffer : new byte[bufferSize];
                 }
                 System.arraycopy(data, offset, buffer, count, length);
                 count += length;
                 return;
             }
-            byte[] head = committed ? null : commit(false);
-            send(head, ByteBuffer.wrap(data, offset, length));
+            commitOnce(false);
+            send(ByteBuffer.wrap(data, offset, length), false);
         } finally {
             lock.unlock();
         }
@@ -95,8 +100,8 @@ final class ResponseBody extends OutputStream {
             if (completed) {
                 return;
             }
-            byte[] head = committed ? null : commit(false);
-            send(head, null);
+            commitOnce(false);
+            send(null, false);
         } finally {
             lock.unlock();
         }
@@ -119,25 +124,22 @@ final class ResponseBody extends OutputStream {
                 return false;
             }
             completed = true;
-            if (!committed) {
-                send(commit(true), null);
-                return keepAlive;
-            }
-            send(null, null);
-            if (chunked) {
-                output.write(new ByteBuffer[] {ByteBuffer.wrap(LAST_CHUNK), ByteBuffer.wrap(trailerBytes())}, blocking);
-            }
-            if (declaredLength >= 0 && sent != declaredLength && !suppressBody) {
-                // The client would wait for bytes that never come, or read ours as the next response.
-                keepAlive = false;
-            }
-            return keepAlive;
+            commitOnce(true);
+            send(null, true);
+            return keepAlive();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Marks the stream finished without writing (the connection is being closed). */
+    private void commitOnce(boolean whole) {
+        if (!committed) {
+            committed = true;
+            commit(whole);
+        }
+    }
+
+    /** Marks the stream finished without writing (the connection or stream is being closed). */
     void abandon() {
         lock.lock();
         try {
@@ -148,129 +150,8 @@ final class ResponseBody extends OutputStream {
         }
     }
 
-    /** Writes the head (if given), the buffered bytes and then {@code extra}, framed. */
-    private void send(byte[] head, ByteBuffer extra) throws IOException {
-        int extraLength = extra == null ? 0 : extra.remaining();
-        int bodyLength = count + extraLength;
-        if (suppressBody || bodyLength == 0) {
-            sent += bodyLength;
-            count = 0;
-            if (head != null) {
-                output.write(ByteBuffer.wrap(head), blocking);
-            }
-            return;
-        }
-        if (declaredLength >= 0 && sent + bodyLength > declaredLength) {
-            throw new IOException("response body exceeds its declared Content-Length of " + declaredLength);
-        }
-        ByteBuffer[] parts = new ByteBuffer[5];
-        int n = 0;
-        if (head != null) {
-            parts[n++] = ByteBuffer.wrap(head);
-        }
-        if (chunked) {
-            parts[n++] = ByteBuffer.wrap(chunkHeader(bodyLength));
-        }
-        if (count > 0) {
-            parts[n++] = ByteBuffer.wrap(buffer, 0, count);
-        }
-        if (extra != null) {
-            parts[n++] = extra;
-        }
-        if (chunked) {
-            parts[n++] = ByteBuffer.wrap(CRLF);
-        }
-        ByteBuffer[] toWrite = n == parts.length ? parts : java.util.Arrays.copyOf(parts, n);
-        count = 0;
-        sent += bodyLength;
-        output.write(toWrite, blocking);
-    }
-
-    private static byte[] chunkHeader(int length) {
-        int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 3) / 4);
-        byte[] header = new byte[digits + 2];
-        for (int i = digits - 1, value = length; i >= 0; i--, value >>>= 4) {
-            header[i] = HEX[value & 0xF];
-        }
-        header[digits] = '\r';
-        header[digits + 1] = '\n';
-        return header;
-    }
-
-    private byte[] trailerBytes() {
-        HttpHeaders fields = trailers == null ? null : trailers.get();
-        StringBuilder text = new StringBuilder();
-        if (fields != null) {
-            fields.forEach((name, value) -> {
-                if (isSafe(name) && isSafe(value)) {
-                    text.append(name).append(": ").append(value).append("\r\n");
-                }
-            });
-        }
-        text.append("\r\n");
-        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean isSafe(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Decides the framing and encodes the head. {@code whole}: the buffer holds the entire body. */
-    private byte[] commit(boolean whole) {
-        committed = true;
-        int status = exchange.status();
-        HttpHeaders headers = exchange.headers();
-        suppressBody = exchange.isHead() || status < 200 || status == 204 || status == 304;
-        headers.remove("Transfer-Encoding");
-        if (declaredLength < 0) {
-            declaredLength = parseLength(headers.get("Content-Length"));
-        }
-        boolean closeDelimited = false;
-        if (status == 204 || status == 304 || status < 200) {
-            headers.remove("Content-Length");
-            declaredLength = -1;
-        } else if (declaredLength >= 0) {
-            headers.set("Content-Length", Long.toString(declaredLength));
-        } else if (whole) {
-            headers.set("Content-Length", Integer.toString(count));
-            declaredLength = count;
-        } else if (exchange.isHead()) {
-            headers.remove("Content-Length");
-        } else if (exchange.version() == HttpVersion.HTTP_1_1) {
-            headers.remove("Content-Length");
-            headers.set("Transfer-Encoding", "chunked");
-            chunked = true;
-        } else {
-            headers.remove("Content-Length");
-            closeDelimited = true;
-        }
-        keepAlive = exchange.mayKeepAlive() && !closeDelimited && !headers.containsToken("Connection", "close");
-        if (exchange.isUpgrading()) {
-            // The connection stays open for the new protocol, whatever keep-alive and shutdown say
-            // (a graceful shutdown then closes it), and its Connection header is the protocol's.
-            keepAlive = true;
-        } else if (!keepAlive) {
-            headers.set("Connection", "close");
-        } else if (exchange.version() == HttpVersion.HTTP_1_0) {
-            headers.set("Connection", "keep-alive");
-        }
-        if (!headers.contains("Date")) {
-            headers.add("Date", HttpDate.now());
-        }
-        String server = exchange.serverHeader();
-        if (server != null && !headers.contains("Server")) {
-            headers.add("Server", server);
-        }
-        return ResponseHeadEncoder.encode(status, null, headers);
-    }
-
-    private static long parseLength(String value) {
+    /** The declared length from the Content-Length field, or -1 when it is absent or not a number. */
+    protected static long parseLength(String value) {
         if (value == null || value.isEmpty() || value.length() > 18) {
             return -1;
         }
@@ -283,6 +164,11 @@ final class ResponseBody extends OutputStream {
             length = length * 10 + (c - '0');
         }
         return length;
+    }
+
+    /** Whether a status never has a body (RFC 9110 6.4.1), and so no Content-Length. */
+    protected static boolean hasNoContent(int status) {
+        return status < 200 || status == 204 || status == 304;
     }
 
     // ---- state the Response interface exposes ----

@@ -20,6 +20,8 @@ final class ServerCounters {
     final AtomicInteger connections = new AtomicInteger();
     /** Open connections that switched protocols (they are part of {@link #connections}). */
     final AtomicInteger upgraded = new AtomicInteger();
+    /** HTTP/2 connections, streams, refusals, resets and GOAWAYs. */
+    final Http2Counters http2 = new Http2Counters();
     /** Every request handed to the pool or the reserved lane. */
     final LongAdder requests = new LongAdder();
     /** The worker pool's refusals and waits; {@link #rejected} and {@link #queueWait} are its. */

@@ -60,6 +60,7 @@ import java.util.Set;
  *                              zero = never (the protocol's own timeouts and pings then rule)
  * @param upgradeBufferSize     input bytes buffered per upgraded connection before the I/O thread stops reading it;
  *                              allocated only while bytes wait for the protocol
+ * @param http2                 HTTP/2 on every listener (ALPN h2 with TLS, prior knowledge and h2c without), or off
  */
 public record ServerOptions(
         String host,
@@ -95,7 +96,8 @@ public record ServerOptions(
         int reservedQueueCapacity,
         List<String> reservedPaths,
         Duration upgradeIdleTimeout,
-        int upgradeBufferSize) {
+        int upgradeBufferSize,
+        Http2Options http2) {
 
     public ServerOptions {
         Objects.requireNonNull(host, "host");
@@ -140,6 +142,7 @@ public record ServerOptions(
         ReservedPaths.validate(reservedPaths);
         requireNotNegative("upgradeIdleTimeout", upgradeIdleTimeout);
         requireAtLeast("upgradeBufferSize", upgradeBufferSize, 1024);
+        Objects.requireNonNull(http2, "http2");
     }
 
     /** The name of the listener on {@code host}:{@code port}. */
@@ -230,6 +233,7 @@ public record ServerOptions(
         private List<String> reservedPaths = List.of();
         private Duration upgradeIdleTimeout = Duration.ofMinutes(10);
         private int upgradeBufferSize = 64 * 1024;
+        private Http2Options http2 = Http2Options.disabled();
 
         private Builder() {
         }
@@ -269,6 +273,7 @@ public record ServerOptions(
             reservedPaths = o.reservedPaths;
             upgradeIdleTimeout = o.upgradeIdleTimeout;
             upgradeBufferSize = o.upgradeBufferSize;
+            http2 = o.http2;
         }
 
         public Builder host(String host) { this.host = host; return this; }
@@ -305,6 +310,7 @@ public record ServerOptions(
         public Builder reservedPaths(List<String> reservedPaths) { this.reservedPaths = reservedPaths; return this; }
         public Builder upgradeIdleTimeout(Duration upgradeIdleTimeout) { this.upgradeIdleTimeout = upgradeIdleTimeout; return this; }
         public Builder upgradeBufferSize(int upgradeBufferSize) { this.upgradeBufferSize = upgradeBufferSize; return this; }
+        public Builder http2(Http2Options http2) { this.http2 = http2; return this; }
 
         public ServerOptions build() {
             return new ServerOptions(host, port, tls, additionalListeners, acceptBacklog, ioThreads, tlsHandshakeThreads,
@@ -313,7 +319,7 @@ public record ServerOptions(
                     maxRequestBodySize, bodyBufferThreshold, requestHeadTimeout, idleTimeout, minBodyRate,
                     bodyRateGracePeriod, writeTimeout, maxKeepAliveRequests, responseBufferSize,
                     outputHighWatermark, tempDirectory, serverHeader, retryAfterSeconds,
-                    reservedThreads, reservedQueueCapacity, reservedPaths, upgradeIdleTimeout, upgradeBufferSize);
+                    reservedThreads, reservedQueueCapacity, reservedPaths, upgradeIdleTimeout, upgradeBufferSize, http2);
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param lane               the reserved lane for health probes, counted apart from all of the above
  * @param upgradedConnections open connections that switched protocols (HTTP Upgrade: WebSocket...), part of
  *                           {@code connections}; they hold no worker while idle
+ * @param http2               HTTP/2's connections, streams, refusals, resets and GOAWAYs
  */
 public record ServerStats(
         boolean running,
@@ -49,7 +50,28 @@ public record ServerStats(
         String lastError,
         List<WorkerActivity> workers,
         LaneStats lane,
-        int upgradedConnections) {
+        int upgradedConnections,
+        Http2Stats http2) {
+
+    /**
+     * HTTP/2: a stream is a request, so it counts in the pool's numbers like one; these are what
+     * only HTTP/2 has.
+     *
+     * @param connections     connections speaking HTTP/2 now (part of {@link #connections()})
+     * @param activeStreams   streams open now, on every connection (received, queued, running or sending)
+     * @param streamsRefused  streams refused because their connection had SETTINGS_MAX_CONCURRENT_STREAMS open
+     * @param resets          streams reset, by cause: {@code client} when the client reset it, otherwise
+     *                        the error code the server sent ({@code protocol_error}, {@code no_error} after an
+     *                        early answer, {@code internal_error} for a response cut short...)
+     * @param goAways         GOAWAY frames sent, by cause: {@code shutdown}, {@code idle}, {@code timeout}, an
+     *                        error code, or the flood budget that ran out ({@code rapid_reset},
+     *                        {@code ping_flood}, {@code settings_flood}...)
+     */
+    public record Http2Stats(int connections, int activeStreams, long streamsRefused, Map<String, Long> resets,
+            Map<String, Long> goAways) {
+
+        public static final Http2Stats NONE = new Http2Stats(0, 0, 0, Map.of(), Map.of());
+    }
 
     /** Exceptions of one class thrown on one worker thread. */
     public record ExceptionCount(String thread, String exception, long count) {

@@ -59,6 +59,11 @@ final class TlsTransport implements Transport {
     }
 
     @Override
+    public String applicationProtocol() {
+        return tls.applicationProtocol();
+    }
+
+    @Override
     public boolean awaitingTasks() {
         return tls.awaitingTasks();
     }

@@ -38,6 +38,11 @@ interface Transport {
     /** The TLS session once established, else null. */
     SSLSession session();
 
+    /** The protocol ALPN agreed on ({@code h2}, {@code http/1.1}), "" for none, null on cleartext or before the handshake. */
+    default String applicationProtocol() {
+        return null;
+    }
+
     /**
      * True while the transport's own work runs on another thread (a TLS handshake's delegated
      * tasks): reading returns nothing until then, so the owner stops watching the socket for input.

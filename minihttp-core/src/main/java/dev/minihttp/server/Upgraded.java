@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code sendText}) would otherwise wait for itself. A task the pool refuses (queue full) loses
  * nothing: the work stays flagged here and the I/O thread's sweep submits it again.
  */
-final class Upgraded implements UpgradedConnection {
+final class Upgraded implements UpgradedConnection, ConnectionProtocol {
 
     private static final Logger log = LoggerFactory.getLogger(Upgraded.class);
     /** Callbacks run by one task before it goes back to the end of the queue (fairness). */
@@ -102,7 +102,8 @@ final class Upgraded implements UpgradedConnection {
      * then keeps it in a buffer sized to what waits (grown as bytes pile up, dropped once read), and
      * stops reading while the bound is reached.
      */
-    void onReadable(ByteBuffer scratch) {
+    @Override
+    public void onReadable(ByteBuffer scratch) {
         int free;
         synchronized (lock) {
             if (closing) {
@@ -171,6 +172,22 @@ final class Upgraded implements UpgradedConnection {
     }
 
     /** The sweep: submits refused work again, and closes a connection idle for longer than the upgrade idle timeout. */
+    @Override
+    public void checkTimeouts(long now, boolean draining) {
+        checkTimeouts(now);
+    }
+
+    /** An upgraded connection never comes back between requests: a graceful shutdown ends it. */
+    @Override
+    public void shutdown() {
+        connection.closeForShutdown();
+    }
+
+    @Override
+    public void connectionClosed() {
+        connectionClosed(null);
+    }
+
     void checkTimeouts(long now) {
         boolean retry;
         synchronized (lock) {
@@ -379,7 +396,8 @@ final class Upgraded implements UpgradedConnection {
     }
 
     /** Write-ready callbacks from {@link ConnectionOutput} come here: one at a time in the write lane, never dropped. */
-    void runWriteReady(Runnable callback) {
+    @Override
+    public void runWriteReady(Runnable callback) {
         synchronized (lock) {
             if (closedDelivered) {
                 return;

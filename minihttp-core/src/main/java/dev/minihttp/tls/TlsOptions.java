@@ -51,6 +51,11 @@ public record TlsOptions(
         return new TlsOptions(context, Map.of(), ClientAuth.NONE, List.of(), List.of(), List.of("http/1.1"));
     }
 
+    /** A copy that offers these ALPN protocol ids, in this order of preference. */
+    public TlsOptions withApplicationProtocols(List<String> ids) {
+        return new TlsOptions(context, serverNames, clientAuth, protocols, cipherSuites, ids);
+    }
+
     /** A copy with other key material (reload): same parameters, new contexts, each name with the listener's parameters. */
     public TlsOptions withContexts(SSLContext context, Map<String, SSLContext> serverNameContexts) {
         Map<String, ServerNameCertificate> names = new TreeMap<>();

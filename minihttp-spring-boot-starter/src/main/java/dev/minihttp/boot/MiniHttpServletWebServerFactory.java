@@ -129,7 +129,6 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
      */
     @Override
     public WebServer getWebServer(ServletContextInitializer... initializers) {
-        rejectUnsupportedFeatures();
         // Key material first: a bad key store fails startup before any application code ran.
         ServerSslTls ssl = Ssl.isEnabled(getSsl()) ? new ServerSslTls(getSsl(), getSslBundles()) : null;
         TlsOptions tls = ssl != null ? ssl.load() : null;
@@ -164,12 +163,6 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
         return holder[0];
     }
 
-    private void rejectUnsupportedFeatures() {
-        if (getHttp2() != null && getHttp2().isEnabled()) {
-            throw new UnsupportedServerFeatureException("server.http2.enabled", "HTTP/2");
-        }
-    }
-
     private ServerOptions engineOptions(TlsOptions tls) {
         InetAddress address = getAddress();
         List<ListenerOptions> listeners = new ArrayList<>(serverOptions.additionalListeners());
@@ -181,6 +174,8 @@ public class MiniHttpServletWebServerFactory extends AbstractConfigurableWebServ
                 .additionalListeners(listeners)
                 .serverHeader(getServerHeader())
                 .reservedPaths(underContextPath(serverOptions.reservedPaths()))
+                // server.http2.enabled: h2 by ALPN on TLS listeners, h2c (prior knowledge, Upgrade) on cleartext ones
+                .http2(serverOptions.http2().withEnabled(getHttp2() != null && getHttp2().isEnabled()))
                 .build();
     }
 

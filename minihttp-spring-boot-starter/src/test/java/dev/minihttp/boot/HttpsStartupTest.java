@@ -60,14 +60,6 @@ class HttpsStartupTest {
     }
 
     @Test
-    void http2StaysRefusedWithTls() throws Exception {
-        Certificate server = TestCertificates.pkcs12(dir);
-        assertThatThrownBy(() -> HttpsTest.run("--server.port=0", "--server.ssl.key-store=" + server.location(),
-                "--server.ssl.key-store-password=" + server.storePassword(), "--server.http2.enabled=true"))
-                .hasStackTraceContaining("server.http2.enabled").hasStackTraceContaining("not supported yet");
-    }
-
-    @Test
     void logLineMetricsAndEndpointForTheTlsListener(CapturedOutput output) throws Exception {
         Certificate server = TestCertificates.pkcs12(dir);
         try (ConfigurableApplicationContext context = HttpsTest.run("--server.port=0",

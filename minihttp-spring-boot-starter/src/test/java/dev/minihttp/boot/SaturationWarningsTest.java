@@ -41,7 +41,7 @@ class SaturationWarningsTest {
     private static ServerStats stats(int queued, long rejected) {
         return new ServerStats(true, 4, 4, 4, queued, 4, 10, 100, 50,
                 rejected == 0 ? Map.of() : Map.of("queue_full", rejected), 0, 0, 0, List.of(), 0, null, List.of(),
-                ServerStats.LaneStats.off(List.of(), 2, 10), 0);
+                ServerStats.LaneStats.off(List.of(), 2, 10), 0, ServerStats.Http2Stats.NONE);
     }
 
     private void requestAfter(long nanos) throws Exception {

@@ -41,13 +41,6 @@ class StartupAndShutdownTest {
     }
 
     @Test
-    void http2IsRefused() {
-        assertThatThrownBy(() -> run("--server.port=0", "--server.http2.enabled=true"))
-                .satisfies(e -> assertThat(NestedExceptionUtils.getMostSpecificCause(e))
-                        .hasMessageContaining("server.http2.enabled").hasMessageContaining("not supported yet"));
-    }
-
-    @Test
     void logsOneInfoLineSayingWhichServerRunsWithItsPortThreadsAndQueue(CapturedOutput output) {
         try (ConfigurableApplicationContext context = run("--server.port=0", "--minihttp.threads=7",
                 "--minihttp.queue-capacity=33", "--minihttp.virtual-threads=false")) {

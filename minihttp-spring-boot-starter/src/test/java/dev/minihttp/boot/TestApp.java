@@ -60,6 +60,12 @@ public class TestApp {
             return "hello";
         }
 
+        /** The protocol as the Servlet API reports it (HTTP/2.0 on a stream), with the scheme. */
+        @GetMapping("/protocol")
+        String protocol(HttpServletRequest request) {
+            return request.getProtocol() + " " + request.getScheme() + " " + request.isSecure() + " " + request.getServerName();
+        }
+
         @GetMapping("/block")
         String block() throws InterruptedException {
             CountDownLatch latch = release;

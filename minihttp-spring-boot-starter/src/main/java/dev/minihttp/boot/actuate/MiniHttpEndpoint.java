@@ -47,7 +47,25 @@ public class MiniHttpEndpoint {
         result.put("exceptions", exceptions(stats));
         result.put("reservedLane", reservedLane(stats.lane()));
         result.put("upgraded", upgraded(server, stats));
+        if (server.options().http2().enabled()) {
+            result.put("http2", http2(server.options().http2(), stats.http2()));
+        }
         return result;
+    }
+
+    /** HTTP/2's limits and counts; its streams are requests, so they are in the snapshot and workers too. */
+    private static Map<String, Object> http2(dev.minihttp.server.Http2Options options, ServerStats.Http2Stats stats) {
+        Map<String, Object> http2 = new LinkedHashMap<>();
+        http2.put("maxConcurrentStreams", options.maxConcurrentStreams());
+        http2.put("initialWindowSize", options.initialWindowSize());
+        http2.put("maxResetsPerSecond", options.maxResetsPerSecond());
+        http2.put("maxControlFramesPerSecond", options.maxControlFramesPerSecond());
+        http2.put("connections", stats.connections());
+        http2.put("activeStreams", stats.activeStreams());
+        http2.put("streamsRefused", stats.streamsRefused());
+        http2.put("resets", stats.resets());
+        http2.put("goAways", stats.goAways());
+        return http2;
     }
 
     /**

@@ -217,6 +217,70 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
         return websocket;
     }
 
+    private final Http2 http2 = new Http2();
+
+    /**
+     * {@code minihttp.http2.*}: HTTP/2's limits. HTTP/2 itself is turned on by Boot's own
+     * {@code server.http2.enabled}, as for Tomcat and Jetty; {@code server.max-http-request-header-size}
+     * bounds its header lists too.
+     */
+    public static class Http2 {
+
+        /** SETTINGS_MAX_CONCURRENT_STREAMS: streams one connection may have open (Tomcat's and Jetty's default). */
+        private int maxConcurrentStreams = dev.minihttp.server.Http2Options.DEFAULT_MAX_CONCURRENT_STREAMS;
+
+        /** SETTINGS_INITIAL_WINDOW_SIZE: request body bytes a client may send on a stream before the server opens its window. */
+        private DataSize initialWindowSize = DataSize.ofBytes(65_535);
+
+        /** Streams a client may reset (or make the server reset) per second, in bursts of twice as many (rapid reset, CVE-2023-44487). */
+        private int maxResetsPerSecond = 100;
+
+        /** SETTINGS, PING, PRIORITY, empty DATA or unknown frames a client may send per second, per kind, in bursts of twice as many. */
+        private int maxControlFramesPerSecond = 200;
+
+        public int getMaxConcurrentStreams() {
+            return maxConcurrentStreams;
+        }
+
+        public void setMaxConcurrentStreams(int maxConcurrentStreams) {
+            this.maxConcurrentStreams = maxConcurrentStreams;
+        }
+
+        public DataSize getInitialWindowSize() {
+            return initialWindowSize;
+        }
+
+        public void setInitialWindowSize(DataSize initialWindowSize) {
+            this.initialWindowSize = initialWindowSize;
+        }
+
+        public int getMaxResetsPerSecond() {
+            return maxResetsPerSecond;
+        }
+
+        public void setMaxResetsPerSecond(int maxResetsPerSecond) {
+            this.maxResetsPerSecond = maxResetsPerSecond;
+        }
+
+        public int getMaxControlFramesPerSecond() {
+            return maxControlFramesPerSecond;
+        }
+
+        public void setMaxControlFramesPerSecond(int maxControlFramesPerSecond) {
+            this.maxControlFramesPerSecond = maxControlFramesPerSecond;
+        }
+
+        /** The engine's options; {@code server.http2.enabled} decides whether they are used. */
+        dev.minihttp.server.Http2Options options() {
+            return new dev.minihttp.server.Http2Options(false, maxConcurrentStreams, (int) initialWindowSize.toBytes(),
+                    maxResetsPerSecond, maxControlFramesPerSecond);
+        }
+    }
+
+    public Http2 getHttp2() {
+        return http2;
+    }
+
     @Override
     public void setEnvironment(Environment environment) {
         this.environment = environment;
@@ -272,6 +336,14 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
             }
         }
         validateAdditionalPorts(rejected, p.additionalPorts);
+        atLeast(rejected, "minihttp.http2.max-concurrent-streams", p.http2.maxConcurrentStreams, 1);
+        if (p.http2.initialWindowSize == null || p.http2.initialWindowSize.toBytes() < 1
+                || p.http2.initialWindowSize.toBytes() > Integer.MAX_VALUE) {
+            rejected.reject("minihttp.http2.initial-window-size", p.http2.initialWindowSize, "outOfRange",
+                    "minihttp.http2.initial-window-size must be between 1B and 2147483647B, was " + p.http2.initialWindowSize);
+        }
+        atLeast(rejected, "minihttp.http2.max-resets-per-second", p.http2.maxResetsPerSecond, 1);
+        atLeast(rejected, "minihttp.http2.max-control-frames-per-second", p.http2.maxControlFramesPerSecond, 1);
     }
 
     private static void validateAdditionalPorts(PropertyErrors rejected, List<Integer> ports) {
@@ -336,6 +408,7 @@ public class MiniHttpProperties implements Validator, EnvironmentAware {
                 .reservedThreads(reservedLane.threads)
                 .reservedQueueCapacity(reservedLane.queueCapacity)
                 .upgradeIdleTimeout(websocket.idleTimeout)
+                .http2(http2.options())
                 .virtualThreads(virtualThreads != null ? virtualThreads : virtualThreadsByDefault);
     }
 

@@ -20,6 +20,8 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
     private volatile TlsHandshakeMetrics tlsMetrics;
     /** Held for the same reason. */
     private volatile WebSocketMetrics webSocketMetrics;
+    /** Held for the same reason. */
+    private volatile Http2Metrics http2Metrics;
 
     public MiniHttpMetricsBinder(MeterRegistry registry) {
         this.registry = registry;
@@ -38,6 +40,11 @@ public class MiniHttpMetricsBinder implements ApplicationListener<ApplicationSta
                     TlsHandshakeMetrics tls = new TlsHandshakeMetrics(miniHttp::tlsHandshakes, Tags.empty());
                     tls.bindTo(registry);
                     tlsMetrics = tls;
+                }
+                if (miniHttp.options().http2().enabled()) {
+                    Http2Metrics http2 = new Http2Metrics(miniHttp::stats, Tags.empty());
+                    http2.bindTo(registry);
+                    http2Metrics = http2;
                 }
                 if (miniHttp.webSocketStats() != null) {
                     WebSocketMetrics webSockets = new WebSocketMetrics(miniHttp.webSocketStats(), Tags.empty());
