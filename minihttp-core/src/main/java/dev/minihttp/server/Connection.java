@@ -423,9 +423,7 @@ final class Connection implements ExchangeCarrier {
         if (parsed.expectContinue()) {
             // 100 only when the request will run; a client that waits for it then never sends the body.
             if (!server.pool().hasRoom()) {
-                // Counted like a request the pool refused after its body came: rejected is part of requests.
-                server.counters.requests.increment();
-                server.counters.rejected(refusalReason());
+                server.refusedBeforeBody();
                 refuse(503, "Server busy, try again later", retryAfter());
                 return false;
             }
@@ -486,21 +484,7 @@ final class Connection implements ExchangeCarrier {
                 && requestCount >= server.options().maxKeepAliveRequests();
         Exchange exchange = new Exchange(server, this, request, requestBody,
                 trailers == null ? new HttpHeaders(0) : trailers, lastAllowed);
-        server.counters.requests.increment();
-        WorkerPool pool = server.poolFor(request.path()); // the reserved lane for probe paths
-        if (!pool.submit(exchange)) {
-            String reason = refusalReason();
-            pool.counters().rejected(reason);
-            exchange.reject(reason);
-        }
-    }
-
-    /**
-     * Why the pool refused work: full, or no longer taking any because the server is shutting
-     * down. A deploy must not show up as saturation in the rejection metric.
-     */
-    private String refusalReason() {
-        return server.isDraining() ? "shutdown" : "queue_full";
+        server.dispatch(exchange, request.path());
     }
 
     static HttpHeaders retryAfter(int seconds) {

@@ -24,7 +24,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -54,8 +53,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
     /** What the connection as a whole lets the client send before the server opens it further. */
     private static final int CONNECTION_WINDOW = 16 * 1024 * 1024;
-    /** Streams the server reset or closed early whose late frames it ignores (RFC 9113 5.1, closed). */
-    private static final int RECENTLY_RESET = 256;
+    /** Closed streams remembered for the frames that may still arrive on them. */
+    private static final int RECENTLY_CLOSED = 1024;
     /** Reads of a TLS connection's buffered plaintext per readiness event, before others get a turn. */
     private static final int READS_PER_WAKEUP = 16;
 
@@ -70,7 +69,20 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private final FrameReader reader;
     private final HpackDecoder decoder;
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
-    private final LinkedHashSet<Integer> recentlyReset = new LinkedHashSet<>();
+    /**
+     * How recent streams closed, for the frames that arrive after (RFC 9113 5.1): after our
+     * RST_STREAM they are ignored, after the client's they are a stream error, after END_STREAM
+     * both ways a connection error; an id below the highest that was never opened is a
+     * PROTOCOL_ERROR (5.1.1). Bounded: an older id counts as never opened.
+     */
+    private final Map<Integer, Closed> closedStreams = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Closed> eldest) {
+            return size() > RECENTLY_CLOSED;
+        }
+    };
+
+    private enum Closed { ENDED, RESET_BY_US, RESET_BY_CLIENT }
     private final int connectionWindowTop;
     private int connectionUnacknowledged;
     private int connectionReceiveWindow;
@@ -84,8 +96,17 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private boolean readingPaused;
     private boolean closed;
     private final long startedNanos;
+    /**
+     * When a stream last opened or closed: the idle clock. Frames that open no stream (PINGs, DATA
+     * on streams already reset) do not keep a connection alive, or a client could hold one for ever
+     * with junk.
+     */
     private long lastActivityNanos;
     private long midFrameSinceNanos;
+    /** When the client last sent anything, for the liveness PING. */
+    private long lastReadNanos;
+    /** When our liveness PING went out, 0 while none is unanswered; its payload is this time. */
+    private long pingSentNanos;
 
     private final FloodBudget resets;
     private final FloodBudget settingsFrames;
@@ -104,7 +125,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         this.output = output;
         this.options = server.options();
         this.limits = options.http2();
-        this.writer = new Http2Writer(output, options);
+        this.writer = new Http2Writer(output, options, server.counters.http2);
         writer.readyRunner(this::runOnWorker);
         // A field block may be as large as the header list it decodes to (HPACK rarely makes it
         // larger); beyond twice that the peer is not sending a request, it is flooding.
@@ -117,6 +138,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         long now = System.nanoTime();
         this.startedNanos = now;
         this.lastActivityNanos = now;
+        this.lastReadNanos = now;
         int control = limits.maxControlFramesPerSecond();
         this.resets = new FloodBudget("rapid_reset", limits.maxResetsPerSecond(), now);
         this.settingsFrames = new FloodBudget("settings_flood", control, now);
@@ -222,7 +244,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             return;
         }
         long now = System.nanoTime();
-        lastActivityNanos = now;
+        lastReadNanos = now;
         if (prefaceLeft > 0 && !readPreface(in)) {
             return;
         }
@@ -269,16 +291,20 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "stream " + streamId + " is a server's id");
         }
         Http2Stream stream = streams.get(streamId);
-        if (stream != null) {
+        if (stream != null && !stream.reset) {
             trailers(stream, block, endStream);
             return;
         }
-        if (streamId <= lastStreamId) {
+        if (stream != null || streamId <= lastStreamId) {
             decodeAndDiscard(block);
-            if (recentlyReset.contains(streamId)) {
-                return;
+            Closed closed = stream != null ? (stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US)
+                    : closedStreams.get(streamId);
+            if (closed == null) {
+                throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR,
+                        "stream " + streamId + " is below the highest stream opened, " + lastStreamId);
             }
-            throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
+            lateFrame(streamId, closed, "HEADERS");
+            return;
         }
         lastStreamId = streamId;
         if (goAwaySent || peerGoingAway) {
@@ -329,8 +355,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         opened.bodyStartNanos = System.nanoTime();
         if (head.headers().containsToken("expect", "100-continue")) {
             if (!server.pool().hasRoom()) {
-                server.counters.requests.increment();
-                server.counters.rejected(refusalReason());
+                server.refusedBeforeBody();
                 answer(opened, 503, "Server busy, try again later", true);
                 return;
             }
@@ -386,14 +411,14 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             spend(emptyFrames);
         }
         Http2Stream stream = streams.get(streamId);
-        if (stream == null) {
-            if (streamId > lastStreamId) {
+        if (stream == null || stream.reset) {
+            if (stream == null && streamId > lastStreamId) {
                 throw Http2Exception.connectionError(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
             }
-            if (recentlyReset.contains(streamId)) {
-                return;
-            }
-            throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, "DATA on closed stream " + streamId);
+            Closed closed = stream != null ? (stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US)
+                    : closedStreams.getOrDefault(streamId, Closed.ENDED);
+            lateFrame(streamId, closed, "DATA");
+            return;
         }
         if (stream.remoteClosed) {
             throw Http2Exception.streamError(streamId, ErrorCode.STREAM_CLOSED, "DATA after END_STREAM");
@@ -464,6 +489,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         if (!ack) {
             spend(pings);
             writer.pingAck(payload);
+        } else if (payload == pingSentNanos) {
+            pingSentNanos = 0;
         }
     }
 
@@ -517,6 +544,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         Http2Stream stream = new Http2Stream(streamId, this, limits.initialWindowSize(), writer.newSendWindow(streamId));
         streams.put(streamId, stream);
         server.counters.http2.streams.incrementAndGet();
+        lastActivityNanos = System.nanoTime();
         return stream;
     }
 
@@ -538,17 +566,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         Exchange exchange = new Exchange(server, stream, head, stream.body, trailers == null ? new HttpHeaders(0) : trailers, false);
         stream.exchange = exchange;
         stream.body = null; // the exchange's now: it releases it
-        server.counters.requests.increment();
-        WorkerPool pool = server.poolFor(head.path() == null ? "*" : head.path());
-        if (!pool.submit(exchange)) {
-            String reason = refusalReason();
-            pool.counters().rejected(reason);
-            exchange.reject(reason);
-        }
-    }
-
-    private String refusalReason() {
-        return server.isDraining() ? "shutdown" : "queue_full";
+        server.dispatch(exchange, head.path() == null ? "*" : head.path());
     }
 
     /**
@@ -604,12 +622,13 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             if (!stream.localClosed) {
                 return;
             }
-            remember(stream.id);
+            remember(stream.id, Closed.RESET_BY_US);
             writer.rstStream(stream.id, ErrorCode.NO_ERROR);
             server.counters.http2.reset("no_error");
-        }
-        if (stream.reset) {
-            remember(stream.id);
+        } else if (stream.reset) {
+            remember(stream.id, stream.peerReset ? Closed.RESET_BY_CLIENT : Closed.RESET_BY_US);
+        } else {
+            remember(stream.id, Closed.ENDED);
         }
         streams.remove(stream.id);
         server.counters.http2.streams.decrementAndGet();
@@ -630,15 +649,27 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         }
     }
 
-    private void remember(int streamId) {
-        recentlyReset.add(streamId);
-        if (recentlyReset.size() > RECENTLY_RESET) {
-            recentlyReset.remove(recentlyReset.iterator().next());
+    private void remember(int streamId, Closed how) {
+        closedStreams.put(streamId, how);
+    }
+
+    /** A DATA or HEADERS frame on a stream that is closed (RFC 9113 5.1, "closed"). */
+    private static void lateFrame(int streamId, Closed closed, String frame) throws Http2Exception {
+        switch (closed) {
+            case RESET_BY_US -> {
+                // "An endpoint MUST ignore frames that it receives on closed streams after it has sent a RST_STREAM"
+            }
+            case RESET_BY_CLIENT -> throw Http2Exception.streamError(streamId, ErrorCode.STREAM_CLOSED,
+                    frame + " after the client's RST_STREAM");
+            default -> throw Http2Exception.connectionError(ErrorCode.STREAM_CLOSED, frame + " on closed stream " + streamId);
         }
     }
 
     /** A worker cuts its response short (the exchange aborted): the stream is reset. */
     void resetFromAnyThread(Http2Stream stream, ErrorCode code) {
+        if (stream.reset || stream.localClosed) {
+            return; // already ended (a stalled reader's reset, or the client's), counted then
+        }
         server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
         writer.rstStream(stream, code);
     }
@@ -654,7 +685,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         }
         server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
         Http2Stream stream = streams.get(streamId);
-        remember(streamId);
+        remember(streamId, Closed.RESET_BY_US);
         if (stream != null) {
             writer.rstStream(stream, code);
         } else {
@@ -731,9 +762,38 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             goAwayAndClose(ErrorCode.NO_ERROR, "idle", "idle");
             return;
         }
+        if (!checkLiveness(now)) {
+            return;
+        }
         if (draining) {
             shutdown();
         }
+    }
+
+    /**
+     * A client silent for an idle timeout while its streams wait for their responses (a long
+     * poll, a slow report) gets a PING; one that does not answer it within the write timeout is
+     * gone without a word (a cable pulled, a NAT that forgot it) and the connection is closed,
+     * instead of holding its streams until the responses are written. Returns false when closed.
+     */
+    private boolean checkLiveness(long now) {
+        if (streams.isEmpty()) {
+            pingSentNanos = 0;
+            return true;
+        }
+        if (pingSentNanos != 0) {
+            if (now - pingSentNanos > options.writeTimeout().toNanos()) {
+                log.debug("HTTP/2 connection {}: no answer to PING, closing", connection.id);
+                server.counters.http2.goAway("ping_timeout");
+                writer.goAway(lastStreamId, ErrorCode.NO_ERROR, "ping timeout");
+                connection.close();
+                return false;
+            }
+        } else if (now - lastReadNanos > options.idleTimeout().toNanos()) {
+            pingSentNanos = now == 0 ? 1 : now;
+            writer.ping(pingSentNanos);
+        }
+        return true;
     }
 
     private boolean bodyTooSlow(Http2Stream stream, long now) {

@@ -73,21 +73,22 @@ final class Http2ResponseBody extends ResponseBody {
         }
         HttpHeaders trailerFields = last ? trailerFields() : null;
         boolean noData = suppressBody || bodyLength == 0;
-        if (!headSent) {
-            headSent = true;
-            if (last && noData && trailerFields == null) {
-                // HEAD, 204, 304, or an empty body: the HEADERS frame ends the stream
-                count = 0;
-                sent += bodyLength;
-                writer.headers(stream, status, fields, true);
-                return;
-            }
-            writer.headers(stream, status, fields, false);
+        boolean first = !headSent;
+        headSent = true;
+        if (first && last && noData && trailerFields == null) {
+            // HEAD, 204, 304, or an empty body: the HEADERS frame ends the stream
+            count = 0;
+            sent += bodyLength;
+            writer.headers(stream, status, fields, true);
+            return;
         }
         if (last && !suppressBody && declaredLength >= 0 && sent + bodyLength != declaredLength) {
             // A short body under a declared length is a malformed response (RFC 9113 8.1.1): the
             // client is told with a reset rather than an END_STREAM that would pass it off as whole.
             count = 0;
+            if (first) {
+                writer.headers(stream, status, fields, false);
+            }
             throw new IOException("response body is shorter than its declared Content-Length of " + declaredLength);
         }
         ByteBuffer[] parts;
@@ -108,9 +109,12 @@ final class Http2ResponseBody extends ResponseBody {
             extra.position(extra.limit());
         }
         if (parts.length == 0 && !last) {
+            if (first) {
+                writer.headers(stream, status, fields, false); // a flush before any body byte commits the head
+            }
             return;
         }
-        writer.data(stream, parts, last, trailerFields, blocking);
+        writer.respond(stream, first ? status : 0, fields, parts, last, trailerFields, blocking);
     }
 
     /** The trailers the application supplies, fit for HTTP/2 (lowercased when encoded), or null for none. */

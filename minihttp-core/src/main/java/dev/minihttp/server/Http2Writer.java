@@ -36,6 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Http2Writer {
 
     private final ConnectionOutput output;
+    private final Http2Counters counters;
     private final int highWatermark;
     private final int lowWatermark;
     private final long writeTimeoutNanos;
@@ -57,8 +58,9 @@ final class Http2Writer {
     private final ArrayDeque<Runnable> readyToRun = new ArrayDeque<>();
     private java.util.function.Consumer<Runnable> readyRunner = Runnable::run;
 
-    Http2Writer(ConnectionOutput output, ServerOptions options) {
+    Http2Writer(ConnectionOutput output, ServerOptions options, Http2Counters counters) {
         this.output = output;
+        this.counters = counters;
         this.highWatermark = options.outputHighWatermark();
         this.lowWatermark = highWatermark / 2;
         this.writeTimeoutNanos = options.writeTimeout().toNanos();
@@ -93,12 +95,25 @@ final class Http2Writer {
      */
     void data(Http2Stream stream, ByteBuffer[] parts, boolean endStream, HttpHeaders trailers, boolean mayBlock)
             throws IOException {
+        respond(stream, 0, null, parts, endStream, trailers, mayBlock);
+    }
+
+    /**
+     * The response's HEADERS ({@code status} > 0) and its first body bytes in one gathering write,
+     * as far as the windows allow (a small response is one system call, as on HTTP/1.1); then as
+     * {@link #data}.
+     */
+    void respond(Http2Stream stream, int status, HttpHeaders fields, ByteBuffer[] parts, boolean endStream,
+            HttpHeaders trailers, boolean mayBlock) throws IOException {
         lock.lock();
         try {
             checkOpen(stream);
+            ByteBuffer head = status > 0 ? encode(stream.id, status, fields, false) : null;
             boolean endOnData = endStream && (trailers == null || trailers.isEmpty());
             if (stream.queuedBytes == 0 && !stream.endQueued) {
-                if (sendWithinWindows(stream, parts, endOnData) && endStream) {
+                boolean all = sendWithinWindows(stream, head, parts, endOnData);
+                head = null;
+                if (all && endStream) {
                     // all of it went: the usual case, one gathering write with END_STREAM on the last frame
                     if (!endOnData) {
                         output.write(encode(stream.id, 0, trailers, true), false);
@@ -106,6 +121,9 @@ final class Http2Writer {
                     ended(stream);
                     return;
                 }
+            }
+            if (head != null) {
+                output.write(head, false); // a stream that queued data has sent its HEADERS long ago; never here
             }
             long left = remaining(parts);
             if (left > 0) {
@@ -183,6 +201,7 @@ final class Http2Writer {
     void peerReset(Http2Stream stream) {
         lock.lock();
         try {
+            stream.peerReset = true;
             stream.reset = true;
             dropQueue(stream);
             if (!stream.localClosed) {
@@ -211,6 +230,10 @@ final class Http2Writer {
 
     void settingsAck() {
         writeControlLocked(FrameWriter.FRAME_HEADER_LENGTH, FrameWriter::settingsAck);
+    }
+
+    void ping(long payload) {
+        writeControlLocked(17, out -> FrameWriter.ping(out, false, payload));
     }
 
     void pingAck(long payload) {
@@ -350,23 +373,30 @@ final class Http2Writer {
      * socket does not take). Returns whether all of it went; {@code endStream} then puts
      * END_STREAM on the last frame (an empty DATA frame when there was nothing to send).
      */
-    private boolean sendWithinWindows(Http2Stream stream, ByteBuffer[] parts, boolean endStream) throws IOException {
+    private boolean sendWithinWindows(Http2Stream stream, ByteBuffer head, ByteBuffer[] parts, boolean endStream)
+            throws IOException {
         long total = remaining(parts);
         int allowed = (int) Math.min(total, Math.max(0, Math.min(stream.sendWindow.size(), connectionWindow.size())));
         boolean all = allowed == total;
-        if (total == 0) {
-            if (endStream) {
-                ByteBuffer end = ByteBuffer.allocate(FrameWriter.FRAME_HEADER_LENGTH);
+        if (total == 0 || allowed <= 0) {
+            ByteBuffer end = null;
+            if (total == 0 && endStream) {
+                end = ByteBuffer.allocate(FrameWriter.FRAME_HEADER_LENGTH);
                 frames.dataHeader(end, stream.id, 0, true);
-                output.write(end.flip(), false);
+                end.flip();
             }
-            return true;
-        }
-        if (allowed <= 0) {
-            return false;
+            if (head != null && end != null) {
+                output.write(new ByteBuffer[] {head, end}, false);
+            } else if (head != null || end != null) {
+                output.write(head != null ? head : end, false);
+            }
+            return total == 0;
         }
         int maxFrame = frames.maxFrameSize();
-        List<ByteBuffer> out = new ArrayList<>(2 + 2 * (allowed / maxFrame));
+        List<ByteBuffer> out = new ArrayList<>(3 + 2 * (allowed / maxFrame));
+        if (head != null) {
+            out.add(head);
+        }
         int left = allowed;
         int part = 0;
         while (left > 0) {
@@ -407,7 +437,7 @@ final class Http2Writer {
                 return;
             }
             ByteBuffer[] taken = take(stream, allowed);
-            sendWithinWindows(stream, taken, false);
+            sendWithinWindows(stream, null, taken, false);
             stream.lastProgressNanos = System.nanoTime();
         }
         if (stream.endQueued && !stream.localClosed) {
@@ -510,7 +540,10 @@ final class Http2Writer {
             if (stream.lastProgressNanos != lastProgress) {
                 lastProgress = stream.lastProgressNanos;
             } else if (System.nanoTime() - lastProgress >= writeTimeoutNanos && stream.queuedBytes > highWatermark) {
+                // A stalled reader, like an HTTP/1.1 client that stopped reading: the stream goes, the worker is free.
                 stream.stalled = true;
+                counters.reset("cancel");
+                rstStream(stream, ErrorCode.CANCEL);
                 throw new ClientAbortException("client did not open stream " + stream.id
                         + "'s flow-control window within the write timeout");
             }

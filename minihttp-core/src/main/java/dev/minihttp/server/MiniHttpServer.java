@@ -399,6 +399,37 @@ public final class MiniHttpServer implements AutoCloseable {
         return l.takes(rawPath) ? l.pool() : pool;
     }
 
+    /**
+     * A complete request, from either protocol, to its pool (the reserved lane for a probe path):
+     * counted, and answered 503 by its exchange when the pool refuses it. I/O thread.
+     */
+    void dispatch(Exchange exchange, String rawPath) {
+        counters.requests.increment();
+        WorkerPool target = poolFor(rawPath);
+        if (!target.submit(exchange)) {
+            String reason = refusalReason();
+            target.counters().rejected(reason);
+            exchange.reject(reason);
+        }
+    }
+
+    /**
+     * A request refused before its body came (an {@code Expect: 100-continue} that would not
+     * run): counted like one the pool refused, since rejected is part of requests.
+     */
+    void refusedBeforeBody() {
+        counters.requests.increment();
+        counters.rejected(refusalReason());
+    }
+
+    /**
+     * Why the pool refused work: full, or no longer taking any because the server is shutting
+     * down. A deploy must not show up as saturation in the rejection metric.
+     */
+    String refusalReason() {
+        return isDraining() ? "shutdown" : "queue_full";
+    }
+
     Set<Path> tempFiles() {
         return tempFiles;
     }

@@ -8,7 +8,6 @@ import dev.minihttp.server.Eventually;
 import dev.minihttp.server.RawConnection;
 import dev.minihttp.server.RunningServer;
 import dev.minihttp.server.ServerOptions;
-import dev.minihttp.server.ServerStats;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -23,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,27 +195,7 @@ class HostileClientsTest {
         trickler.start();
 
         // Normal traffic meanwhile, on new and on keep-alive connections; and a watch on the workers.
-        AtomicReference<String> workerMisuse = new AtomicReference<>();
-        AtomicInteger peakConnections = new AtomicInteger();
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                ServerStats stats = server.stats();
-                peakConnections.accumulateAndGet(stats.connections(), Math::max);
-                for (ServerStats.WorkerActivity worker : stats.workers()) {
-                    String path = worker.path();
-                    if (path != null && !path.startsWith("/normal") && !path.startsWith("/big")) {
-                        workerMisuse.set(worker.thread() + " ran " + path);
-                    }
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "test-worker-watch");
-        watcher.start();
+        WorkerWatch watch = new WorkerWatch(server, p -> p.startsWith("/normal") || p.startsWith("/big"));
         int served = 0;
         try {
             try (RawConnection keepAlive = server.connect()) {
@@ -237,14 +215,13 @@ class HostileClientsTest {
             Eventually.awaitStats(server, "every hostile connection closed by the server and no worker busy",
                     s -> s.connections() == 0 && s.busyThreads() == 0 && s.queueSize() == 0);
         } finally {
-            watching.set(false);
+            watch.close();
             stopTrickling.set(true);
-            watcher.join(5000);
             trickler.join(5000);
         }
         assertThat(served).isEqualTo(200);
-        assertThat(peakConnections.get()).as("the crowd was there at once").isGreaterThan(idle / 2);
-        assertThat(workerMisuse.get()).as("a worker ran a hostile request").isNull();
+        assertThat(watch.peakConnections()).as("the crowd was there at once").isGreaterThan(idle / 2);
+        assertThat(watch.misuse()).as("a worker ran a hostile request").isNull();
         assertThat(handledPaths).allMatch(p -> p.startsWith("/normal") || p.startsWith("/big"));
         assertThat(server.stats().rejected()).isEmpty();
 

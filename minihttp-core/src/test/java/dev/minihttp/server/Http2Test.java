@@ -153,4 +153,21 @@ class Http2Test {
             assertThat(plain.stats().http2().connections()).isZero();
         }
     }
+
+    @Test
+    void aClientThatAnswersPingsKeepsAStreamWaitingLongerThanTheIdleTimeout() throws Exception {
+        Handler slow = (request, response) -> {
+            Thread.sleep(3_500); // several idle timeouts: the server PINGs, the JDK client answers
+            response.body().write("patience".getBytes(StandardCharsets.UTF_8));
+        };
+        try (RunningServer server = RunningServer.start(http2(ServerOptions.builder().tls(TlsOptions.of(main.serverContext())))
+                .idleTimeout(java.time.Duration.ofSeconds(1)).writeTimeout(java.time.Duration.ofSeconds(1)), slow)) {
+            HttpClient client = HttpClient.newBuilder().sslContext(main.clientContext()).version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/wait")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(response.body()).isEqualTo("patience");
+            assertThat(server.stats().http2().goAways()).doesNotContainKey("ping_timeout");
+        }
+    }
 }

@@ -72,6 +72,26 @@ class Http2StartupTest {
     }
 
     @Test
+    void serverMaxHttpRequestHeaderSizeBoundsHttp2HeaderListsToo() throws Exception {
+        try (ConfigurableApplicationContext context = HttpsTest.run("--server.port=0", "--server.http2.enabled=true",
+                "--server.max-http-request-header-size=4KB")) {
+            int port = HttpsTest.port(context);
+            HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+            URI uri = URI.create("http://127.0.0.1:" + port + "/protocol");
+            // the first request upgrades the connection; the next ones are streams
+            assertThat(h2c.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).version())
+                    .isEqualTo(HttpClient.Version.HTTP_2);
+            HttpResponse<String> large = h2c.send(HttpRequest.newBuilder(uri).header("X-Large", "v".repeat(5000)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(large.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(large.statusCode()).isEqualTo(431);
+            HttpResponse<String> after = h2c.send(HttpRequest.newBuilder(uri).header("X-Small", "v".repeat(1000)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).as("the connection goes on").isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBadHttp2LimitFailsStartupNamingTheProperty() {
         assertThatThrownBy(() -> HttpsTest.run("--server.port=0", "--server.http2.enabled=true",
                 "--minihttp.http2.max-concurrent-streams=0"))
