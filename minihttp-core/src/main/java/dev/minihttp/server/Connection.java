@@ -64,6 +64,7 @@ final class Connection implements ExchangeCarrier {
             "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_NANOS = 2_000_000_000L;
     private static final long LINGER_MAX_BYTES = 1024 * 1024;
+    private static final long FLOOD_LINGER_MAX_BYTES = 64 * 1024;
     private static final int MAX_PIPELINED_BYTES = 64 * 1024;
 
     enum State { READING, DISPATCHED, SWITCHED, LINGERING, CLOSED }
@@ -105,6 +106,8 @@ final class Connection implements ExchangeCarrier {
     private long bodyStartNanos;
     private long lingerDeadlineNanos;
     private long lingerDiscarded;
+    /** Bytes read and dropped while lingering before the connection is closed anyway. */
+    private long lingerMaxBytes = LINGER_MAX_BYTES;
     /** Why the server closed the connection, when it did (reported for an unfinished TLS handshake). */
     private String closeReason;
 
@@ -229,7 +232,7 @@ final class Connection implements ExchangeCarrier {
         buffer.flip();
         if (state == State.LINGERING) {
             lingerDiscarded += read;
-            if (lingerDiscarded > LINGER_MAX_BYTES) {
+            if (lingerDiscarded > lingerMaxBytes) {
                 close();
             }
             return;
@@ -835,6 +838,14 @@ final class Connection implements ExchangeCarrier {
         } else {
             close();
         }
+    }
+
+    /**
+     * The next linger reads little before it closes: for a client that floods (an HTTP/2 GOAWAY
+     * ENHANCE_YOUR_CALM), whose further bytes are not worth reading a megabyte of. I/O thread.
+     */
+    void lingerBriefly() {
+        lingerMaxBytes = FLOOD_LINGER_MAX_BYTES;
     }
 
     /** A switched protocol that has nothing to finish at shutdown ends the connection (what it sent goes out first). */

@@ -69,6 +69,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private final FrameReader reader;
     private final HpackDecoder decoder;
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
+    /** Streams whose request became complete in the current read, dispatched at its end. */
+    private final java.util.List<Http2Stream> completed = new ArrayList<>();
     /**
      * How recent streams closed, for the frames that arrive after (RFC 9113 5.1): after our
      * RST_STREAM they are ignored, after the client's they are a stream error, after END_STREAM
@@ -186,6 +188,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         stream.remoteClosed = true;
         stream.body = body;
         dispatch(stream, upgraded, trailers);
+        dispatchCompleted();
         if (received != null && received.hasRemaining()) {
             process(received);
         }
@@ -260,6 +263,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
                 streamError(e.streamId(), e.code(), e.reason());
             }
         }
+        dispatchCompleted();
         midFrameSinceNanos = reader.isMidFrame() ? (midFrameSinceNanos == 0 ? now : midFrameSinceNanos) : 0;
         if (!failed && !output.isReady()) {
             // The client does not read what its frames make us send (PING and SETTINGS answers,
@@ -560,13 +564,33 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     }
 
     /** A complete request: an exchange for the pool, or 503 on the stream when the queue is full. */
+    /**
+     * A complete request. It goes to the pool once the bytes read so far are processed
+     * ({@link #dispatchCompleted}): a stream the client resets in the same read (the rapid-reset
+     * attack sends HEADERS and RST_STREAM together) never becomes work for a worker at all.
+     */
     private void dispatch(Http2Stream stream, RequestHead head, HttpHeaders trailers) {
         stream.head = head;
-        stream.responseBuffer = loop.responseBuffers.take();
-        Exchange exchange = new Exchange(server, stream, head, stream.body, trailers == null ? new HttpHeaders(0) : trailers, false);
-        stream.exchange = exchange;
-        stream.body = null; // the exchange's now: it releases it
-        server.dispatch(exchange, head.path() == null ? "*" : head.path());
+        stream.requestTrailers = trailers == null ? new HttpHeaders(0) : trailers;
+        completed.add(stream);
+    }
+
+    /** The streams completed by what was just read, to the pool (or answered 503 there). */
+    private void dispatchCompleted() {
+        if (completed.isEmpty()) {
+            return;
+        }
+        for (Http2Stream stream : completed) {
+            if (stream.reset || streams.get(stream.id) != stream) {
+                continue;
+            }
+            stream.responseBuffer = loop.responseBuffers.take();
+            Exchange exchange = new Exchange(server, stream, stream.head, stream.body, stream.requestTrailers, false);
+            stream.exchange = exchange;
+            stream.body = null; // the exchange's now: it releases it
+            server.dispatch(exchange, stream.head.path() == null ? "*" : stream.head.path());
+        }
+        completed.clear();
     }
 
     /**
@@ -706,6 +730,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         writer.goAway(lastStreamId, code, reason);
         for (Http2Stream stream : new ArrayList<>(streams.values())) {
             stream.reset = true;
+        }
+        completed.clear();
+        if (code == ErrorCode.ENHANCE_YOUR_CALM) {
+            connection.lingerBriefly(); // a flood: what else it sends is not worth reading a megabyte of
         }
         connection.closeUpgradedFromAnyThread();
     }

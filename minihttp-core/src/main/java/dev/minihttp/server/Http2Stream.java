@@ -40,6 +40,8 @@ final class Http2Stream implements ExchangeCarrier {
     volatile boolean remoteClosed;
     long bodyStartNanos;
     dev.minihttp.http.RequestHead head;
+    /** The request's trailers (empty when none), once it is complete. */
+    HttpHeaders requestTrailers;
     Exchange exchange;
     /** The server answered before the request was complete (413, 408...): the rest of its body is discarded. */
     boolean answeredEarly;
