@@ -639,8 +639,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
 
     /** A worker cuts its response short (the exchange aborted): the stream is reset. */
     void resetFromAnyThread(Http2Stream stream, ErrorCode code) {
-        server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
-        writer.rstStream(stream, code);
+        // Counted only when sent: a response cut short by the client's reset (or ours) is not one more reset.
+        if (writer.rstStream(stream, code)) {
+            server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
+        }
     }
 
     private void streamError(int streamId, ErrorCode code, String reason) {

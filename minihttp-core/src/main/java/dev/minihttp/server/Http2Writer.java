@@ -162,11 +162,15 @@ final class Http2Writer {
 
     // ---- control frames (I/O thread) ---------------------------------------------------------
 
-    void rstStream(Http2Stream stream, ErrorCode code) {
+    /**
+     * Resets a stream the server still has a say on; false (nothing sent) when it is closed already
+     * or was reset (by the client: RFC 9113 5.4.2 forbids answering an RST_STREAM with another).
+     */
+    boolean rstStream(Http2Stream stream, ErrorCode code) {
         lock.lock();
         try {
-            if (stream.localClosed && stream.remoteClosed) {
-                return;
+            if (stream.reset || stream.localClosed && stream.remoteClosed) {
+                return false;
             }
             stream.reset = true;
             dropQueue(stream);
@@ -174,6 +178,7 @@ final class Http2Writer {
                 writeControl(13, out -> FrameWriter.rstStream(out, stream.id, code));
             }
             ended(stream);
+            return true;
         } finally {
             lock.unlock();
         }
