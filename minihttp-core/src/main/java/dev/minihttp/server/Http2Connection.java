@@ -78,6 +78,8 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private int lastStreamId;
     private int prefaceLeft = Preface.LENGTH;
     private boolean settingsReceived;
+    /** The client acknowledged our SETTINGS: a smaller SETTINGS_INITIAL_WINDOW_SIZE than 65,535 binds it only from here. */
+    private boolean settingsAcknowledged;
     private boolean goAwaySent;
     private boolean peerGoingAway;
     private boolean failed;
@@ -455,8 +457,17 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     }
 
     @Override
-    public void onSettingsAck() {
-        // our settings only bound what we accept, and are in force from the start
+    public void onSettingsAck() throws Http2Exception {
+        if (settingsAcknowledged) {
+            return;
+        }
+        settingsAcknowledged = true;
+        // Until now the client could send on the default window (RFC 9113 6.9.3); ours binds from here.
+        if (limits.initialWindowSize() < Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE) {
+            for (Http2Stream stream : streams.values()) {
+                stream.receiveWindow.initialSizeChanged(Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE, limits.initialWindowSize());
+            }
+        }
     }
 
     @Override
@@ -514,7 +525,9 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     // ---- streams -------------------------------------------------------------------------------
 
     private Http2Stream openStream(int streamId) {
-        Http2Stream stream = new Http2Stream(streamId, this, limits.initialWindowSize(), writer.newSendWindow(streamId));
+        int receiveWindow = settingsAcknowledged ? limits.initialWindowSize()
+                : Math.max(limits.initialWindowSize(), Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE);
+        Http2Stream stream = new Http2Stream(streamId, this, receiveWindow, writer.newSendWindow(streamId));
         streams.put(streamId, stream);
         server.counters.http2.streams.incrementAndGet();
         return stream;
