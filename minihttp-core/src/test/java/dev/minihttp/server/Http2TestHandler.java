@@ -1,0 +1,53 @@
+package dev.minihttp.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The handler of the raw HTTP/2 tests: counts its calls, answers {@code METHOD path bodyLength},
+ * {@code /hold} waits for {@link #release}, {@code /big/N} sends N random bytes (seeded by N), and
+ * what its writes threw is kept for the test to see.
+ */
+final class Http2TestHandler implements Handler {
+
+    final AtomicInteger calls = new AtomicInteger();
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<IOException> writeFailures = new CopyOnWriteArrayList<>();
+
+    static byte[] big(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Override
+    public void handle(Request request, Response response) throws Exception {
+        calls.incrementAndGet();
+        byte[] body = request.body().readAllBytes();
+        String path = request.path();
+        if (path.equals("/hold") && !release.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never released /hold");
+        }
+        try {
+            if (path.startsWith("/big/")) {
+                response.header("Content-Type", "application/octet-stream");
+                response.body().write(big(Integer.parseInt(path.substring(5))));
+                response.body().flush();
+                return;
+            }
+            String big = request.header("x-big");
+            String text = request.method() + " " + path + " " + body.length + (big == null ? "" : " x-big=" + big.length());
+            response.header("Content-Type", "text/plain");
+            response.body().write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            writeFailures.add(e);
+            throw e;
+        }
+    }
+}
