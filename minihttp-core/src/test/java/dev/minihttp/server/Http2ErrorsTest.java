@@ -269,6 +269,25 @@ class Http2ErrorsTest {
     }
 
     @Test
+    void aHeadersThatDependsOnItselfResetsTheStreamAndDoesNotRunIt() throws IOException {
+        // One worker, held: the malformed stream waits in the queue when its reset comes.
+        server = RunningServer.start(ServerOptions.builder().workerThreads(1).minWorkerThreads(1)
+                .http2(Http2Options.defaults()), handler);
+        client = RawHttp2.connect(server.port());
+        client.get(1, "/hold");
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        // PRIORITY flag: exclusive bit + dependency on stream 3 itself, weight; then the field block
+        byte[] block = client.encode(GET_PSEUDO);
+        byte[] payload = RawHttp2.join(java.nio.ByteBuffer.allocate(5).putInt(3).put((byte) 15).array(), block);
+        client.frame(RawHttp2.HEADERS, RawHttp2.END_STREAM | RawHttp2.END_HEADERS | 0x20, 3, payload);
+        assertThat(client.response(3).reset()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        handler.release.countDown();
+        assertThat(client.response(1).status()).isEqualTo(200);
+        Eventually.awaitStats(server, "the queue drained", s -> s.busyThreads() == 0 && s.queueSize() == 0);
+        assertThat(handler.calls).as("the reset stream never ran").hasValue(1);
+    }
+
+    @Test
     void moreDataThanContentLengthResetsTheStream() throws IOException {
         start().request(1, "POST", "/up", false, "content-length", "5");
         client.data(1, "0123456789", true);

@@ -84,7 +84,7 @@ class Http2StreamsTest {
         assertThat(settings.settings().maxConcurrentStreams()).isEqualTo(2);
         client.get(1, "/hold").get(3, "/hold");
         awaitBusy(2);
-        client.get(5, "/third");
+        client.request(5, "POST", "/third", false).data(5, "in flight", true);
         assertThat(client.response(5).reset()).isEqualTo(ErrorCode.REFUSED_STREAM);
         assertThat(server.stats().http2().streamsRefused()).isEqualTo(1);
         handler.release.countDown();
@@ -195,6 +195,32 @@ class Http2StreamsTest {
         assertThat(server.stats().http2().resets()).isEqualTo(Map.of("client", 1L));
     }
 
+    @Test
+    void headAnd204EndTheStreamOnTheirHeaders() throws IOException {
+        start().request(1, "HEAD", "/head", true);
+        Response head = client.response(1);
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.fields()).containsEntry("content-length", "12"); // what GET /head would send
+        assertThat(head.body()).isEmpty();
+        assertThat(client.seen(RawHttp2.DATA, 1)).isEmpty();
+        Response noContent = client.get(3, "/no-content").response(3);
+        assertThat(noContent.status()).isEqualTo(204);
+        assertThat(noContent.fields()).doesNotContainKey("content-length");
+        assertThat(client.seen(RawHttp2.DATA, 3)).isEmpty();
+    }
+
+    @Test
+    void aClientHeaderTableOfZeroIsHonoured() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
+                handler);
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.HEADER_TABLE_SIZE, 0));
+        client.await("the SETTINGS ACK", f -> f.type() == RawHttp2.SETTINGS && f.ack());
+        client.decoderTableSize(0); // a block referring to a dynamic entry would no longer decode
+        for (int stream = 1; stream <= 5; stream += 2) {
+            assertThat(client.get(stream, "/t").response(stream).text()).isEqualTo("GET /t 0");
+        }
+    }
+
     // ---- a slow stream holds no worker ---------------------------------------------------------
 
     @Test
@@ -291,6 +317,62 @@ class Http2StreamsTest {
         assertThat(shutdown.get()).isTrue();
         assertThat(handler.calls).hasValue(1);
         assertThat(server.stats().http2().goAways()).isEqualTo(Map.of("shutdown", 1L));
+    }
+
+    @Test
+    void gracefulShutdownFinishesAQueuedStreamToo() throws Exception {
+        start(ServerOptions.builder().workerThreads(1).minWorkerThreads(1)).get(1, "/hold");
+        awaitBusy(1);
+        client.get(3, "/queued");
+        Eventually.awaitStats(server, "stream 3 queued", s -> s.queueSize() == 1);
+        CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
+        Frame goAway = client.awaitGoAway();
+        assertThat(goAway.code()).isEqualTo(ErrorCode.NO_ERROR);
+        assertThat(goAway.value()).isEqualTo(3);
+        handler.release.countDown();
+        assertThat(client.response(1).text()).isEqualTo("GET /hold 0");
+        assertThat(client.response(3).text()).isEqualTo("GET /queued 0");
+        assertThat(client.awaitClosed()).isTrue();
+        assertThat(shutdown.get()).isTrue();
+        assertThat(server.stats().rejected()).isEmpty();
+    }
+
+    @Test
+    void aClientGoAwayLetsTheRunningStreamFinishThenTheConnectionCloses() throws IOException {
+        start().get(1, "/hold");
+        awaitBusy(1);
+        client.frame(RawHttp2.GOAWAY, 0, 0, java.nio.ByteBuffer.allocate(8).putInt(0).putInt(0).array());
+        client.get(3, "/after-its-goaway");
+        handler.release.countDown();
+        assertThat(client.response(1).text()).isEqualTo("GET /hold 0");
+        assertThat(client.awaitClosed()).isTrue();
+        assertThat(client.seen().stream().filter(f -> f.streamId() == 3)).isEmpty();
+        assertThat(handler.calls).hasValue(1);
+    }
+
+    @Test
+    void aBodyTooSlowIs408OnItsStreamThenResetWithNoError() throws IOException {
+        start(ServerOptions.builder().workerThreads(4).minBodyRate(1000).bodyRateGracePeriod(Duration.ofMillis(500)));
+        client.request(1, "POST", "/up", false, "content-length", "100000").data(1, "a trickle", false);
+        Response response = client.response(1);
+        assertThat(response.status()).isEqualTo(408);
+        assertThat(client.awaitReset(1).code()).isEqualTo(ErrorCode.NO_ERROR);
+        assertThat(client.get(3, "/next").response(3).status()).isEqualTo(200);
+        assertThat(handler.calls).hasValue(1);
+    }
+
+    @Test
+    void aLargerInitialWindowFromSettingsLetsHeldDataGo() throws IOException {
+        int size = 150_000;
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
+                handler);
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
+        client.get(1, "/big/" + size);
+        client.await("the response HEADERS", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        awaitBusy(1); // the handler waits: its data is over the watermark, the window 0
+        client.windowUpdate(0, size);
+        client.settings(Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, size)); // 6.9.2: open streams too
+        assertThat(client.response(1).body()).isEqualTo(Http2TestHandler.big(size));
     }
 
     @Test

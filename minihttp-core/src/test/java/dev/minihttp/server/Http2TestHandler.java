@@ -41,6 +41,10 @@ final class Http2TestHandler implements Handler {
                 response.body().flush();
                 return;
             }
+            if (path.equals("/no-content")) {
+                response.status(204);
+                return;
+            }
             String big = request.header("x-big");
             String text = request.method() + " " + path + " " + body.length + (big == null ? "" : " x-big=" + big.length());
             response.header("Content-Type", "text/plain");

@@ -261,6 +261,12 @@ final class RawHttp2 implements AutoCloseable {
         return frame(CONTINUATION, endHeaders ? END_HEADERS : 0, streamId, fragment);
     }
 
+    /** Our HPACK decoder's table size, after announcing it in SETTINGS_HEADER_TABLE_SIZE (the server's next block must say so). */
+    RawHttp2 decoderTableSize(int size) {
+        decoder.setMaxTableSize(size);
+        return this;
+    }
+
     // ---- receiving -----------------------------------------------------------------------------
 
     /** The next frame the server sent; fails the test when none comes within the read timeout or the connection ends. */
