@@ -298,7 +298,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         } catch (HpackException e) {
             throw Http2Exception.connectionError(ErrorCode.COMPRESSION_ERROR, e.getMessage());
         }
-        if (streams.size() >= limits.maxConcurrentStreams()) {
+        if (streams.size() >= limits.maxConcurrentStreams() && streamsNotEnded() >= limits.maxConcurrentStreams()) {
             server.counters.http2.refused.increment();
             throw Http2Exception.streamError(streamId, ErrorCode.REFUSED_STREAM, "over SETTINGS_MAX_CONCURRENT_STREAMS");
         }
@@ -531,6 +531,21 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         streams.put(streamId, stream);
         server.counters.http2.streams.incrementAndGet();
         return stream;
+    }
+
+    /**
+     * Streams that still count against SETTINGS_MAX_CONCURRENT_STREAMS: those the server has not
+     * ended. One whose END_STREAM (or RST_STREAM) is out is closed for the client, which may open
+     * the next at once, before this loop has run the {@link #streamEnded} that forgets it.
+     */
+    private int streamsNotEnded() {
+        int open = 0;
+        for (Http2Stream stream : streams.values()) {
+            if (!stream.localClosed) {
+                open++;
+            }
+        }
+        return open;
     }
 
     private static RequestHead requestHead(Http2RequestHead head, boolean hasBody) {

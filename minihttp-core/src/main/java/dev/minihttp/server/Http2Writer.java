@@ -76,6 +76,9 @@ final class Http2Writer {
         try {
             checkOpen(stream);
             ByteBuffer encoded = encode(stream.id, status, fields, endStream);
+            if (endStream) {
+                ending(stream);
+            }
             output.write(encoded, false);
             if (endStream) {
                 ended(stream);
@@ -101,7 +104,9 @@ final class Http2Writer {
                 if (sendWithinWindows(stream, parts, endOnData) && endStream) {
                     // all of it went: the usual case, one gathering write with END_STREAM on the last frame
                     if (!endOnData) {
-                        output.write(encode(stream.id, 0, trailers, true), false);
+                        ByteBuffer encoded = encode(stream.id, 0, trailers, true);
+                        ending(stream);
+                        output.write(encoded, false);
                     }
                     ended(stream);
                     return;
@@ -363,6 +368,7 @@ final class Http2Writer {
             if (endStream) {
                 ByteBuffer end = ByteBuffer.allocate(FrameWriter.FRAME_HEADER_LENGTH);
                 frames.dataHeader(end, stream.id, 0, true);
+                ending(stream);
                 output.write(end.flip(), false);
             }
             return true;
@@ -397,6 +403,9 @@ final class Http2Writer {
         }
         stream.sendWindow.consume(allowed);
         connectionWindow.consume(allowed);
+        if (endStream && all) {
+            ending(stream);
+        }
         output.write(out.toArray(new ByteBuffer[0]), false);
         return all;
     }
@@ -418,10 +427,13 @@ final class Http2Writer {
         if (stream.endQueued && !stream.localClosed) {
             HttpHeaders trailers = stream.queuedTrailers;
             if (trailers != null && !trailers.isEmpty()) {
-                output.write(encode(stream.id, 0, trailers, true), false);
+                ByteBuffer encoded = encode(stream.id, 0, trailers, true);
+                ending(stream);
+                output.write(encoded, false);
             } else {
                 ByteBuffer end = ByteBuffer.allocate(FrameWriter.FRAME_HEADER_LENGTH);
                 frames.dataHeader(end, stream.id, 0, true);
+                ending(stream);
                 output.write(end.flip(), false);
             }
             ended(stream);
@@ -523,6 +535,15 @@ final class Http2Writer {
         if (closed || stream.reset) {
             throw new ClientAbortException("stream " + stream.id + " was reset or its connection closed");
         }
+    }
+
+    /**
+     * The frame with END_STREAM is about to be written: from the moment the client may see it the
+     * stream no longer counts as open (the I/O thread reads this without the lock when it counts
+     * streams against SETTINGS_MAX_CONCURRENT_STREAMS); {@link #ended} follows once it is written.
+     */
+    private static void ending(Http2Stream stream) {
+        stream.localClosed = true;
     }
 
     private void ended(Http2Stream stream) {
