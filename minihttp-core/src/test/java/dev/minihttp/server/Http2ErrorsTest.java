@@ -156,6 +156,15 @@ class Http2ErrorsTest {
     }
 
     @Test
+    void anInitialWindowSizeThatOverflowsAnOpenStreamIsFlowControlError() throws IOException {
+        start().get(1, "/hold");
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        client.windowUpdate(1, Integer.MAX_VALUE - 65_535); // stream 1's send window at 2^31-1
+        client.settings(Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 65_536)); // +1: past it (6.9.2)
+        assertGoAway(ErrorCode.FLOW_CONTROL_ERROR, 1, "flow_control_error");
+    }
+
+    @Test
     void aFieldBlockThatDoesNotDecodeIsCompressionError() throws IOException {
         start().headerBlock(1, true, new byte[] {(byte) 0x80}); // indexed field 0: no such entry (RFC 7541 6.1)
         assertGoAway(ErrorCode.COMPRESSION_ERROR, 1, "compression_error");

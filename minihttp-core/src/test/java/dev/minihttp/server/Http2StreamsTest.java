@@ -96,6 +96,18 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aStreamClosedOnBothSidesNoLongerCountsAgainstTheLimit() throws IOException {
+        // The next HEADERS is sent the moment the previous END_STREAM is read: the stream is closed
+        // for both sides then (RFC 9113 5.1.2), however soon the server forgets it.
+        start(ServerOptions.builder().workerThreads(4), Http2Options.defaults().withMaxConcurrentStreams(1));
+        for (int stream = 1; stream < 600; stream += 2) {
+            Response response = client.get(stream, "/one-at-a-time").response(stream);
+            assertThat(response.reset()).as("stream %d", stream).isNull();
+        }
+        assertThat(server.stats().http2().streamsRefused()).isZero();
+    }
+
+    @Test
     void aClientDefaultOf100ConcurrentStreamsIsAnnounced() throws IOException {
         start();
         Frame settings = client.await("the server's SETTINGS", f -> f.type() == RawHttp2.SETTINGS && !f.ack());
@@ -219,6 +231,16 @@ class Http2StreamsTest {
         for (int stream = 1; stream <= 5; stream += 2) {
             assertThat(client.get(stream, "/t").response(stream).text()).isEqualTo("GET /t 0");
         }
+    }
+
+    @Test
+    void expectContinueIsAnswered100ThenTheResponse() throws IOException {
+        start().request(1, "POST", "/up", false, "content-length", "5", "expect", "100-continue");
+        Frame interim = client.await("the 100", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        assertThat(interim.fields()).containsEntry(":status", "100");
+        assertThat(interim.endStream()).isFalse();
+        client.data(1, "01234", true);
+        assertThat(client.response(1).text()).isEqualTo("POST /up 5");
     }
 
     // ---- a slow stream holds no worker ---------------------------------------------------------
