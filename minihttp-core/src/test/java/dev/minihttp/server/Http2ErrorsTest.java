@@ -158,7 +158,7 @@ class Http2ErrorsTest {
     @Test
     void anInitialWindowSizeThatOverflowsAnOpenStreamIsFlowControlError() throws IOException {
         start().get(1, "/hold");
-        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1 && handler.calls.get() == 1);
         client.windowUpdate(1, Integer.MAX_VALUE - 65_535); // stream 1's send window at 2^31-1
         client.settings(Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 65_536)); // +1: past it (6.9.2)
         assertGoAway(ErrorCode.FLOW_CONTROL_ERROR, 1, "flow_control_error");
@@ -226,7 +226,7 @@ class Http2ErrorsTest {
     @Test
     void dataAfterEndStreamIsStreamClosedOnTheStream() throws IOException {
         start().get(1, "/hold"); // half-closed (remote) while its handler waits
-        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1 && handler.calls.get() == 1);
         client.data(1, "after the end", true);
         Response reset = client.response(1);
         assertThat(reset.reset()).isEqualTo(ErrorCode.STREAM_CLOSED);
@@ -241,7 +241,7 @@ class Http2ErrorsTest {
     @Test
     void aStreamWindowPastTwoToThe31ResetsTheStream() throws IOException {
         start().get(1, "/hold");
-        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1 && handler.calls.get() == 1);
         client.windowUpdate(1, Integer.MAX_VALUE);
         Response reset = client.response(1);
         assertThat(reset.reset()).isEqualTo(ErrorCode.FLOW_CONTROL_ERROR);
@@ -284,7 +284,7 @@ class Http2ErrorsTest {
                 .http2(Http2Options.defaults()), handler);
         client = RawHttp2.connect(server.port());
         client.get(1, "/hold");
-        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1 && handler.calls.get() == 1);
         // PRIORITY flag: exclusive bit + dependency on stream 3 itself, weight; then the field block
         byte[] block = client.encode(GET_PSEUDO);
         byte[] payload = RawHttp2.join(java.nio.ByteBuffer.allocate(5).putInt(3).put((byte) 15).array(), block);

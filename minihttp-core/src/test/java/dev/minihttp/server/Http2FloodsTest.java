@@ -64,7 +64,7 @@ class Http2FloodsTest {
     void rapidResetEndsTheConnectionAndResetStreamsNeverRun() throws IOException {
         // One worker, held: every stream of the flood waits in the queue when the client resets it.
         start(ServerOptions.builder().workerThreads(1).minWorkerThreads(1)).get(1, "/hold");
-        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1);
+        Eventually.awaitStats(server, "/hold running", s -> s.busyThreads() == 1 && handler.calls.get() == 1);
         client.batch(c -> {
             for (int i = 0; i < FLOOD; i++) {
                 int stream = 3 + 2 * i;

@@ -71,8 +71,12 @@ class Http2StreamsTest {
         }
     }
 
+    /**
+     * {@code threads} busy, and at least as many handler calls: a busy worker may still drop its
+     * exchange unrun when the stream is reset before it starts (what rapid reset counts on).
+     */
     private void awaitBusy(int threads) {
-        Eventually.awaitStats(server, threads + " busy", s -> s.busyThreads() == threads);
+        Eventually.awaitStats(server, threads + " busy", s -> s.busyThreads() == threads && handler.calls.get() >= threads);
     }
 
     // ---- limits --------------------------------------------------------------------------------
@@ -317,6 +321,33 @@ class Http2StreamsTest {
         assertThat(server.stats().http2().resets()).containsKey(response.reset().name().toLowerCase(java.util.Locale.ROOT));
         client.settings(Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 65_535));
         assertThat(client.get(3, "/next").response(3).text()).isEqualTo("GET /next 0");
+    }
+
+    @Test
+    void aClientGoneWhileItsWindowIsShutReleasesTheWorkerAtOnce() throws IOException {
+        start(ServerOptions.builder().workerThreads(4)); // write timeout 30 s: far beyond any wait here
+        client.close();
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
+        client.get(1, "/big/500000");
+        awaitBusy(1);
+        client.close();
+        awaitBusy(0);
+        assertThat(handler.writeFailures).hasSize(1);
+        assertThat(handler.writeFailures.get(0)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aClientThatStopsReadingReleasesTheWorkerAfterTheWriteTimeout() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool)
+                .writeTimeout(Duration.ofSeconds(1)).http2(Http2Options.defaults()), handler);
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE));
+        client.windowUpdate(0, Integer.MAX_VALUE - 65_535);
+        client.get(1, "/big/50000000"); // windows wide open; the socket's buffers fill, then nothing moves
+        awaitBusy(1);
+        awaitBusy(0);
+        assertThat(handler.writeFailures).hasSize(1);
+        assertThat(handler.writeFailures.get(0)).isInstanceOf(IOException.class);
+        Eventually.awaitStats(server, "the connection closed", s -> s.http2().connections() == 0);
     }
 
     // ---- shutdown and idle ---------------------------------------------------------------------

@@ -18,7 +18,8 @@ final class Http2TestHandler implements Handler {
 
     final AtomicInteger calls = new AtomicInteger();
     final CountDownLatch release = new CountDownLatch(1);
-    final List<IOException> writeFailures = new CopyOnWriteArrayList<>();
+    /** What the handler's writes threw (an IOException when the stream or connection is gone). */
+    final List<Throwable> writeFailures = new CopyOnWriteArrayList<>();
 
     static byte[] big(int size) {
         byte[] bytes = new byte[size];
@@ -49,7 +50,7 @@ final class Http2TestHandler implements Handler {
             String text = request.method() + " " + path + " " + body.length + (big == null ? "" : " x-big=" + big.length());
             response.header("Content-Type", "text/plain");
             response.body().write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             writeFailures.add(e);
             throw e;
         }
