@@ -247,6 +247,23 @@ class Http2StreamsTest {
         assertThat(client.response(1).text()).isEqualTo("POST /up 5");
     }
 
+    @Test
+    void anH2cUpgradeIsStreamOneThenTheConnectionGoesOn() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
+                handler);
+        client = RawHttp2.open(server.port());
+        client.raw(("POST /upgrade HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABk\r\nContent-Length: 5\r\n\r\nhello").getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(client.readHttp1Head()).startsWith("HTTP/1.1 101 ");
+        client.raw(dev.minihttp.http2.Preface.bytes()).settings(Http2Settings.defaults());
+        assertThat(client.response(1).text()).isEqualTo("POST /upgrade 5");
+        assertThat(client.get(3, "/next").response(3).text()).isEqualTo("GET /next 0");
+        Eventually.awaitStats(server, "both streams closed", st -> st.http2().activeStreams() == 0);
+        client.get(1, "/again"); // stream 1 was the upgrade's: closed now
+        assertThat(client.awaitGoAway().code()).isEqualTo(ErrorCode.STREAM_CLOSED);
+    }
+
     // ---- a slow stream holds no worker ---------------------------------------------------------
 
     @Test
