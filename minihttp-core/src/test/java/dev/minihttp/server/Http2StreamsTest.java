@@ -264,6 +264,25 @@ class Http2StreamsTest {
         assertThat(client.awaitGoAway().code()).isEqualTo(ErrorCode.STREAM_CLOSED);
     }
 
+    @Test
+    void paddedDataCountsAgainstTheWindowButNotTheBody() throws IOException {
+        start().request(1, "POST", "/up", false, "content-length", "3");
+        byte[] padded = RawHttp2.join(new byte[] {100}, "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[100]);
+        client.frame(RawHttp2.DATA, RawHttp2.END_STREAM | RawHttp2.PADDED, 1, padded);
+        assertThat(client.response(1).text()).isEqualTo("POST /up 3");
+    }
+
+    @Test
+    void aFrameLeftHalfSentIsGoAwayAfterTheHeadTimeout() throws IOException {
+        start(ServerOptions.builder().workerThreads(4).requestHeadTimeout(Duration.ofSeconds(1)));
+        assertThat(client.get(1, "/first").response(1).status()).isEqualTo(200);
+        client.raw(new byte[] {0, 0, 8, RawHttp2.PING, 0, 0, 0, 0, 0, 1, 2, 3}); // 3 of PING's 8 octets
+        Frame goAway = client.awaitGoAway();
+        assertThat(goAway.code()).isEqualTo(ErrorCode.NO_ERROR);
+        assertThat(client.awaitClosed()).isTrue();
+        assertThat(server.stats().http2().goAways()).isEqualTo(Map.of("timeout", 1L));
+    }
+
     // ---- a slow stream holds no worker ---------------------------------------------------------
 
     @Test
