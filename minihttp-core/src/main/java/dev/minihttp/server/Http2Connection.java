@@ -427,7 +427,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             return;
         }
         stream.unacknowledged += flowControlledLength;
-        if (stream.unacknowledged >= limits.initialWindowSize() / 2) {
+        if (stream.unacknowledged > 0 && stream.unacknowledged >= limits.initialWindowSize() / 2) {
             writer.windowUpdate(streamId, stream.unacknowledged);
             stream.receiveWindow.increment(stream.unacknowledged);
             stream.unacknowledged = 0;
