@@ -297,6 +297,17 @@ class Http2ErrorsTest {
     }
 
     @Test
+    void anEmptyDataFrameOnAOneOctetWindowIsNoWindowUpdateOfZero() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4)
+                .http2(Http2Options.defaults().withInitialWindowSize(1)), handler);
+        client = RawHttp2.connect(server.port());
+        client.settingsAck();
+        client.request(1, "POST", "/up", false).data(1, "a", false).data(1, new byte[0], false).data(1, "b", true);
+        assertThat(client.response(1).text()).isEqualTo("POST /up 2");
+        assertThat(server.stats().http2().goAways()).isEmpty();
+    }
+
+    @Test
     void moreDataThanContentLengthResetsTheStream() throws IOException {
         start().request(1, "POST", "/up", false, "content-length", "5");
         client.data(1, "0123456789", true);
