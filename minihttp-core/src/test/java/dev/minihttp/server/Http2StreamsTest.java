@@ -226,6 +226,37 @@ class Http2StreamsTest {
     }
 
     @Test
+    void responseTrailersEndTheStreamInAHeadersFrame() throws IOException {
+        start().get(1, "/trailers");
+        Frame head = client.await("HEADERS", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        assertThat(head.fields()).containsEntry(":status", "200");
+        Frame data = client.await("DATA", f -> f.type() == RawHttp2.DATA && f.streamId() == 1);
+        assertThat(new String(data.data(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("with trailers");
+        assertThat(data.endStream()).isFalse();
+        Frame trailers = client.await("the trailers", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        assertThat(trailers.fields()).isEqualTo(Map.of("x-checksum", "42"));
+        assertThat(trailers.endStream()).isTrue();
+        Eventually.awaitStats(server, "stream 1 closed", s -> s.http2().activeStreams() == 0);
+    }
+
+    @Test
+    void responseTrailersHeldByAShutWindowGoOutAfterTheData() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
+                handler);
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
+        client.get(1, "/trailers");
+        client.await("HEADERS", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        Eventually.awaitStats(server, "the handler done, its data queued", s -> s.busyThreads() == 0 && handler.calls.get() == 1);
+        client.windowUpdate(1, 100);
+        Frame data = client.await("DATA", f -> f.type() == RawHttp2.DATA && f.streamId() == 1);
+        assertThat(data.data()).hasSize("with trailers".length());
+        Frame trailers = client.await("the trailers", f -> f.type() == RawHttp2.HEADERS && f.streamId() == 1);
+        assertThat(trailers.fields()).isEqualTo(Map.of("x-checksum", "42"));
+        assertThat(trailers.endStream()).isTrue();
+        Eventually.awaitStats(server, "stream 1 closed", s -> s.http2().activeStreams() == 0);
+    }
+
+    @Test
     void aClientHeaderTableOfZeroIsHonoured() throws IOException {
         server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
                 handler);

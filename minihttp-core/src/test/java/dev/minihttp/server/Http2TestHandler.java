@@ -42,6 +42,15 @@ final class Http2TestHandler implements Handler {
                 response.body().flush();
                 return;
             }
+            if (path.equals("/trailers")) {
+                response.trailers(() -> {
+                    dev.minihttp.http.HttpHeaders trailers = new dev.minihttp.http.HttpHeaders(1);
+                    trailers.add("X-Checksum", "42");
+                    return trailers;
+                });
+                response.body().write("with trailers".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (path.equals("/no-content")) {
                 response.status(204);
                 return;
