@@ -75,7 +75,13 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private int connectionUnacknowledged;
     private int connectionReceiveWindow;
 
+    /** The highest stream id the client used: below it an unknown stream is closed, above it idle. */
     private int lastStreamId;
+    /**
+     * The highest stream the server took up, what every GOAWAY names: those the client opened after
+     * our GOAWAY are discarded, and a later GOAWAY must not name a higher id (RFC 9113 6.8).
+     */
+    private int lastAcceptedStreamId;
     private int prefaceLeft = Preface.LENGTH;
     private boolean settingsReceived;
     /** The client acknowledged our SETTINGS: a smaller SETTINGS_INITIAL_WINDOW_SIZE than 65,535 binds it only from here. */
@@ -163,6 +169,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
                 HttpVersion.HTTP_2_0, fields, request.host(), request.framing(), request.contentLength(), true, false);
         Http2Stream stream = openStream(1);
         lastStreamId = 1;
+        lastAcceptedStreamId = 1;
         stream.remoteClosed = true;
         stream.body = body;
         dispatch(stream, upgraded, trailers);
@@ -285,8 +292,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         lastStreamId = streamId;
         if (goAwaySent || peerGoingAway) {
             decodeAndDiscard(block); // beyond our GOAWAY's last stream: the client retries it elsewhere
+            remember(streamId); // and its DATA, already on the way, is discarded with it (6.8)
             return;
         }
+        lastAcceptedStreamId = streamId;
         RequestFields fields = new RequestFields(streamId);
         boolean tooLarge = false;
         try {
@@ -702,7 +711,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             log.debug("HTTP/2 connection {} from {}: GOAWAY {} ({})", connection.id, connection.remoteAddress(), code, reason);
         }
         server.counters.http2.goAway(cause);
-        writer.goAway(lastStreamId, code, reason);
+        writer.goAway(lastAcceptedStreamId, code, reason);
         for (Http2Stream stream : new ArrayList<>(streams.values())) {
             stream.reset = true;
         }
@@ -780,7 +789,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private void goAwayAndClose(ErrorCode code, String reason, String cause) {
         goAwaySent = true;
         server.counters.http2.goAway(cause);
-        writer.goAway(lastStreamId, code, reason);
+        writer.goAway(lastAcceptedStreamId, code, reason);
         connection.closeForShutdown();
     }
 
@@ -793,7 +802,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         if (!goAwaySent) {
             goAwaySent = true;
             server.counters.http2.goAway("shutdown");
-            writer.goAway(lastStreamId, ErrorCode.NO_ERROR, "shutdown");
+            writer.goAway(lastAcceptedStreamId, ErrorCode.NO_ERROR, "shutdown");
         }
         if (streams.isEmpty()) {
             connection.closeForShutdown();
