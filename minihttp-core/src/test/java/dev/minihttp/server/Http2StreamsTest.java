@@ -440,6 +440,39 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aPostRacingTheShutdownGoAwayIsDiscardedWithoutEndingTheConnection() throws Exception {
+        start().get(1, "/hold");
+        awaitBusy(1);
+        CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
+        assertThat(client.awaitGoAway().value()).isEqualTo(1);
+        // Sent before the client read the GOAWAY, say: beyond the last stream id, frames and all (RFC 9113 6.8).
+        client.request(3, "POST", "/too-late", false).data(3, "a body", false).data(3, "the rest", true);
+        client.sync();
+        handler.release.countDown();
+        assertThat(client.response(1).text()).isEqualTo("GET /hold 0");
+        assertThat(client.awaitClosed()).isTrue();
+        assertThat(client.seen(RawHttp2.GOAWAY, 0)).hasSize(1);
+        assertThat(shutdown.get()).isTrue();
+        assertThat(server.stats().http2().goAways()).isEqualTo(Map.of("shutdown", 1L));
+    }
+
+    @Test
+    void aGoAwayAfterTheShutdownOneNeverNamesAHigherStream() throws Exception {
+        start().get(1, "/hold");
+        awaitBusy(1);
+        CompletableFuture<Boolean> shutdown = server.server.shutdownGracefullyAsync(Duration.ofSeconds(10));
+        assertThat(client.awaitGoAway().value()).isEqualTo(1);
+        client.get(3, "/discarded");
+        client.windowUpdate(0, Integer.MAX_VALUE); // a connection error now
+        Frame second = client.awaitGoAway();
+        assertThat(second.code()).isEqualTo(ErrorCode.FLOW_CONTROL_ERROR);
+        assertThat(second.value()).as("RFC 9113 6.8: not above the first GOAWAY's").isEqualTo(1);
+        handler.release.countDown();
+        assertThat(client.awaitClosed()).isTrue();
+        shutdown.get();
+    }
+
+    @Test
     void gracefulShutdownFinishesAQueuedStreamToo() throws Exception {
         start(ServerOptions.builder().workerThreads(1).minWorkerThreads(1)).get(1, "/hold");
         awaitBusy(1);
