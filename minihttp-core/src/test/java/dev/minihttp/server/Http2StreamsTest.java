@@ -314,6 +314,23 @@ class Http2StreamsTest {
         assertThat(server.stats().http2().goAways()).isEqualTo(Map.of("timeout", 1L));
     }
 
+    @Test
+    void spooledUploadsQueuedWhenTheirStreamOrConnectionEndsLeaveNoTempFile() throws IOException {
+        start(ServerOptions.builder().workerThreads(1).minWorkerThreads(1).bodyBufferThreshold(1024)).get(1, "/hold");
+        awaitBusy(1);
+        client.request(3, "POST", "/up", false).data(3, new byte[10_000], true); // complete: queued, spooled
+        client.request(5, "POST", "/up", false).data(5, new byte[10_000], true);
+        Eventually.awaitStats(server, "both queued", s -> s.queueSize() == 2);
+        client.rstStream(3, ErrorCode.CANCEL);
+        Eventually.awaitStats(server, "the reset seen", s -> s.http2().resets().containsKey("client"));
+        client.close(); // and stream 5 goes with the connection
+        Eventually.awaitStats(server, "the connection gone", s -> s.http2().connections() == 0);
+        handler.release.countDown();
+        Eventually.awaitStats(server, "the queue drained", s -> s.busyThreads() == 0 && s.queueSize() == 0);
+        assertThat(handler.calls).as("only /hold ran").hasValue(1);
+        Eventually.await("no spooled body left", this::spoolIsEmpty);
+    }
+
     // ---- a slow stream holds no worker ---------------------------------------------------------
 
     @Test
