@@ -72,6 +72,7 @@ final class Http2Writer {
      * the connection-specific ones already removed by the caller.
      */
     void headers(Http2Stream stream, int status, HttpHeaders fields, boolean endStream) throws IOException {
+        checkEncodable(fields);
         lock.lock();
         try {
             checkOpen(stream);
@@ -96,6 +97,9 @@ final class Http2Writer {
      */
     void data(Http2Stream stream, ByteBuffer[] parts, boolean endStream, HttpHeaders trailers, boolean mayBlock)
             throws IOException {
+        if (trailers != null) {
+            checkEncodable(trailers);
+        }
         lock.lock();
         try {
             checkOpen(stream);
@@ -340,6 +344,32 @@ final class Http2Writer {
         if (stream.localClosed) {
             throw new IOException("stream " + stream.id + " already ended");
         }
+    }
+
+    /**
+     * A field is octets (RFC 9110 5.5): a char above 0xFF is refused before the encoder sees any
+     * field of the block, since the fields before it would already be in its table, and a block
+     * that is not sent would leave the client's table behind for the rest of the connection.
+     */
+    private static void checkEncodable(HttpHeaders fields) throws IOException {
+        String[] bad = new String[1];
+        fields.forEach((name, value) -> {
+            if (bad[0] == null && (!isOctets(name) || !isOctets(value))) {
+                bad[0] = name;
+            }
+        });
+        if (bad[0] != null) {
+            throw new IOException("response field " + bad[0] + " has a character above 0xFF: it cannot be sent");
+        }
+    }
+
+    private static boolean isOctets(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ByteBuffer encode(int streamId, int status, HttpHeaders fields, boolean endStream) {
