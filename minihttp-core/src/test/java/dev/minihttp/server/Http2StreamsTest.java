@@ -257,6 +257,19 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aResponseFieldThatCannotBeEncodedLeavesTheHeaderTableInStep() throws IOException {
+        start().request(1, "GET", "/content-type/new", true, "x-bad", "1");
+        Response failed = client.response(1);
+        assertThat(failed.status()).as("never sent").isZero();
+        assertThat(failed.reset()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        // The same content-type again: had the failed block's entry stayed in the server's table,
+        // this response would name an entry the client never received.
+        Response next = client.get(3, "/content-type/new").response(3);
+        assertThat(next.fields()).containsEntry("content-type", "text/x-new");
+        assertThat(next.text()).isEqualTo("typed");
+    }
+
+    @Test
     void aClientHeaderTableOfZeroIsHonoured() throws IOException {
         server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
                 handler);

@@ -51,6 +51,14 @@ final class Http2TestHandler implements Handler {
                 response.body().write("with trailers".getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if (path.startsWith("/content-type/")) {
+                response.header("Content-Type", "text/x-" + path.substring(14)); // indexed by the encoder
+                if (request.header("x-bad") != null) {
+                    response.header("X-Bad", "\u20ac"); // not ISO-8859-1: no field can carry it
+                }
+                response.body().write("typed".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             if (path.equals("/no-content")) {
                 response.status(204);
                 return;
