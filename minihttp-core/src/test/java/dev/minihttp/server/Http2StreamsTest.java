@@ -434,6 +434,23 @@ class Http2StreamsTest {
     }
 
     @Test
+    void aClientResetOfAStalledResponseReleasesTheWorkerAtOnce() throws IOException {
+        server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool).http2(Http2Options.defaults()),
+                handler); // write timeout 30 s: far beyond any wait here
+        client = RawHttp2.connect(server.port(), Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
+        client.get(1, "/big/500000");
+        awaitBusy(1);
+        client.rstStream(1, ErrorCode.CANCEL);
+        awaitBusy(0);
+        assertThat(handler.writeFailures).hasSize(1);
+        assertThat(handler.writeFailures.get(0)).isInstanceOf(IOException.class);
+        client.settings(Http2Settings.defaults().with(Http2Settings.INITIAL_WINDOW_SIZE, 65_535));
+        assertThat(client.get(3, "/next").response(3).text()).isEqualTo("GET /next 0");
+        assertThat(client.seen(RawHttp2.RST_STREAM, 1)).isEmpty();
+        assertThat(server.stats().http2().resets()).isEqualTo(Map.of("client", 1L));
+    }
+
+    @Test
     void aClientThatStopsReadingReleasesTheWorkerAfterTheWriteTimeout() throws IOException {
         server = RunningServer.start(ServerOptions.builder().workerThreads(4).tempDirectory(spool)
                 .writeTimeout(Duration.ofSeconds(1)).http2(Http2Options.defaults()), handler);
