@@ -89,9 +89,17 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private int connectionUnacknowledged;
     private int connectionReceiveWindow;
 
+    /** The highest stream id the client used: below it an unknown stream is closed, above it idle. */
     private int lastStreamId;
+    /**
+     * The highest stream the server took up, what every GOAWAY names: those the client opened after
+     * our GOAWAY are discarded, and a later GOAWAY must not name a higher id (RFC 9113 6.8).
+     */
+    private int lastAcceptedStreamId;
     private int prefaceLeft = Preface.LENGTH;
     private boolean settingsReceived;
+    /** The client acknowledged our SETTINGS: a smaller SETTINGS_INITIAL_WINDOW_SIZE than 65,535 binds it only from here. */
+    private boolean settingsAcknowledged;
     private boolean goAwaySent;
     private boolean peerGoingAway;
     private boolean failed;
@@ -185,6 +193,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
                 HttpVersion.HTTP_2_0, fields, request.host(), request.framing(), request.contentLength(), true, false);
         Http2Stream stream = openStream(1);
         lastStreamId = 1;
+        lastAcceptedStreamId = 1;
         stream.remoteClosed = true;
         stream.body = body;
         dispatch(stream, upgraded, trailers);
@@ -313,8 +322,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         lastStreamId = streamId;
         if (goAwaySent || peerGoingAway) {
             decodeAndDiscard(block); // beyond our GOAWAY's last stream: the client retries it elsewhere
+            remember(streamId, Closed.RESET_BY_US); // and its DATA, already on the way, is discarded with it (6.8)
             return;
         }
+        lastAcceptedStreamId = streamId;
         RequestFields fields = new RequestFields(streamId);
         boolean tooLarge = false;
         try {
@@ -454,7 +465,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             return;
         }
         stream.unacknowledged += flowControlledLength;
-        if (stream.unacknowledged >= limits.initialWindowSize() / 2) {
+        if (stream.unacknowledged > 0 && stream.unacknowledged >= limits.initialWindowSize() / 2) {
             writer.windowUpdate(streamId, stream.unacknowledged);
             stream.receiveWindow.increment(stream.unacknowledged);
             stream.unacknowledged = 0;
@@ -484,8 +495,17 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     }
 
     @Override
-    public void onSettingsAck() {
-        // our settings only bound what we accept, and are in force from the start
+    public void onSettingsAck() throws Http2Exception {
+        if (settingsAcknowledged) {
+            return;
+        }
+        settingsAcknowledged = true;
+        // Until now the client could send on the default window (RFC 9113 6.9.3); ours binds from here.
+        if (limits.initialWindowSize() < Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE) {
+            for (Http2Stream stream : streams.values()) {
+                stream.receiveWindow.initialSizeChanged(Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE, limits.initialWindowSize());
+            }
+        }
     }
 
     @Override
@@ -545,7 +565,9 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     // ---- streams -------------------------------------------------------------------------------
 
     private Http2Stream openStream(int streamId) {
-        Http2Stream stream = new Http2Stream(streamId, this, limits.initialWindowSize(), writer.newSendWindow(streamId));
+        int receiveWindow = settingsAcknowledged ? limits.initialWindowSize()
+                : Math.max(limits.initialWindowSize(), Http2Settings.DEFAULT_INITIAL_WINDOW_SIZE);
+        Http2Stream stream = new Http2Stream(streamId, this, receiveWindow, writer.newSendWindow(streamId));
         streams.put(streamId, stream);
         server.counters.http2.streams.incrementAndGet();
         lastActivityNanos = System.nanoTime();
@@ -691,11 +713,10 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
 
     /** A worker cuts its response short (the exchange aborted): the stream is reset. */
     void resetFromAnyThread(Http2Stream stream, ErrorCode code) {
-        if (stream.reset || stream.localClosed) {
-            return; // already ended (a stalled reader's reset, or the client's), counted then
+        // Counted only when sent: a response cut short by the client's reset (or ours) is not one more reset.
+        if (writer.rstStream(stream, code)) {
+            server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
         }
-        server.counters.http2.reset(code.name().toLowerCase(Locale.ROOT));
-        writer.rstStream(stream, code);
     }
 
     private void streamError(int streamId, ErrorCode code, String reason) {
@@ -727,7 +748,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             log.debug("HTTP/2 connection {} from {}: GOAWAY {} ({})", connection.id, connection.remoteAddress(), code, reason);
         }
         server.counters.http2.goAway(cause);
-        writer.goAway(lastStreamId, code, reason);
+        writer.goAway(lastAcceptedStreamId, code, reason);
         for (Http2Stream stream : new ArrayList<>(streams.values())) {
             stream.reset = true;
         }
@@ -813,7 +834,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
             if (now - pingSentNanos > options.writeTimeout().toNanos()) {
                 log.debug("HTTP/2 connection {}: no answer to PING, closing", connection.id);
                 server.counters.http2.goAway("ping_timeout");
-                writer.goAway(lastStreamId, ErrorCode.NO_ERROR, "ping timeout");
+                writer.goAway(lastAcceptedStreamId, ErrorCode.NO_ERROR, "ping timeout");
                 connection.close();
                 return false;
             }
@@ -838,7 +859,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
     private void goAwayAndClose(ErrorCode code, String reason, String cause) {
         goAwaySent = true;
         server.counters.http2.goAway(cause);
-        writer.goAway(lastStreamId, code, reason);
+        writer.goAway(lastAcceptedStreamId, code, reason);
         connection.closeForShutdown();
     }
 
@@ -851,7 +872,7 @@ final class Http2Connection implements ConnectionProtocol, FrameListener {
         if (!goAwaySent) {
             goAwaySent = true;
             server.counters.http2.goAway("shutdown");
-            writer.goAway(lastStreamId, ErrorCode.NO_ERROR, "shutdown");
+            writer.goAway(lastAcceptedStreamId, ErrorCode.NO_ERROR, "shutdown");
         }
         if (streams.isEmpty()) {
             connection.closeForShutdown();

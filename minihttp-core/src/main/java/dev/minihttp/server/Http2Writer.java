@@ -74,6 +74,7 @@ final class Http2Writer {
      * the connection-specific ones already removed by the caller.
      */
     void headers(Http2Stream stream, int status, HttpHeaders fields, boolean endStream) throws IOException {
+        checkEncodable(fields);
         lock.lock();
         try {
             checkOpen(stream);
@@ -108,6 +109,12 @@ final class Http2Writer {
      */
     void respond(Http2Stream stream, int status, HttpHeaders fields, ByteBuffer[] parts, boolean endStream,
             HttpHeaders trailers, boolean mayBlock) throws IOException {
+        if (status > 0) {
+            checkEncodable(fields);
+        }
+        if (trailers != null) {
+            checkEncodable(trailers);
+        }
         lock.lock();
         try {
             checkOpen(stream);
@@ -184,11 +191,15 @@ final class Http2Writer {
 
     // ---- control frames (I/O thread) ---------------------------------------------------------
 
-    void rstStream(Http2Stream stream, ErrorCode code) {
+    /**
+     * Resets a stream the server still has a say on; false (nothing sent) when it is closed already
+     * or was reset (by the client: RFC 9113 5.4.2 forbids answering an RST_STREAM with another).
+     */
+    boolean rstStream(Http2Stream stream, ErrorCode code) {
         lock.lock();
         try {
-            if (stream.localClosed && stream.remoteClosed) {
-                return;
+            if (stream.reset || stream.localClosed && stream.remoteClosed) {
+                return false;
             }
             stream.reset = true;
             dropQueue(stream);
@@ -196,6 +207,7 @@ final class Http2Writer {
                 writeControl(13, out -> FrameWriter.rstStream(out, stream.id, code));
             }
             ended(stream);
+            return true;
         } finally {
             lock.unlock();
         }
@@ -357,6 +369,32 @@ final class Http2Writer {
         if (stream.localClosed) {
             throw new IOException("stream " + stream.id + " already ended");
         }
+    }
+
+    /**
+     * A field is octets (RFC 9110 5.5): a char above 0xFF is refused before the encoder sees any
+     * field of the block, since the fields before it would already be in its table, and a block
+     * that is not sent would leave the client's table behind for the rest of the connection.
+     */
+    private static void checkEncodable(HttpHeaders fields) throws IOException {
+        String[] bad = new String[1];
+        fields.forEach((name, value) -> {
+            if (bad[0] == null && (!isOctets(name) || !isOctets(value))) {
+                bad[0] = name;
+            }
+        });
+        if (bad[0] != null) {
+            throw new IOException("response field " + bad[0] + " has a character above 0xFF: it cannot be sent");
+        }
+    }
+
+    private static boolean isOctets(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private ByteBuffer encode(int streamId, int status, HttpHeaders fields, boolean endStream) {
@@ -550,8 +588,9 @@ final class Http2Writer {
             } else if (System.nanoTime() - lastProgress >= writeTimeoutNanos && stream.queuedBytes > highWatermark) {
                 // A stalled reader, like an HTTP/1.1 client that stopped reading: the stream goes, the worker is free.
                 stream.stalled = true;
-                counters.reset("cancel");
-                rstStream(stream, ErrorCode.CANCEL);
+                if (rstStream(stream, ErrorCode.CANCEL)) {
+                    counters.reset("cancel");
+                }
                 throw new ClientAbortException("client did not open stream " + stream.id
                         + "'s flow-control window within the write timeout");
             }
