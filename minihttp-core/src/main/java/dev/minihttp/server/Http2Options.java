@@ -14,7 +14,7 @@ package dev.minihttp.server;
  *                             per second, in bursts of twice as many; beyond it GOAWAY ENHANCE_YOUR_CALM
  *                             (the rapid-reset attack, CVE-2023-44487)
  * @param maxControlFramesPerSecond frames that carry no request (SETTINGS, PING, PRIORITY, empty DATA,
- *                             unknown types, WINDOW_UPDATE) a client may send per second, per kind, in
+ *                             unknown types) a client may send per second, per kind, in
  *                             bursts of twice as many; beyond it GOAWAY ENHANCE_YOUR_CALM (the floods of
  *                             CVE-2019-9512, -9515, -9518)
  */

@@ -58,8 +58,6 @@ final class Http2Stream implements ExchangeCarrier {
     volatile boolean reset;
     /** The client reset it (its later frames are a stream error; after our reset they are ignored). */
     volatile boolean peerReset;
-    /** The writer waited longer than the write timeout for this stream's window. */
-    volatile boolean stalled;
     long lastProgressNanos;
     Runnable readyCallback;
 

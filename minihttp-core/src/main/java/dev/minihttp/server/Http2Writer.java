@@ -587,7 +587,6 @@ final class Http2Writer {
                 lastProgress = stream.lastProgressNanos;
             } else if (System.nanoTime() - lastProgress >= writeTimeoutNanos && stream.queuedBytes > highWatermark) {
                 // A stalled reader, like an HTTP/1.1 client that stopped reading: the stream goes, the worker is free.
-                stream.stalled = true;
                 if (rstStream(stream, ErrorCode.CANCEL)) {
                     counters.reset("cancel");
                 }
